@@ -1,0 +1,75 @@
+// One event's board: the state, the rules (decide) and the state transitions (apply).
+// Plain C++ with no I/O so every rule is unit-tested directly. The engine owns one Board per
+// event and is its only writer.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "changes.hpp"
+#include "commands.hpp"
+#include "result.hpp"
+#include "types.hpp"
+
+namespace boardwalk::domain {
+
+class Board {
+ public:
+  // Checks `command` from `actor` against the current state. On success returns the change
+  // that applying it would make; the board itself is not modified.
+  [[nodiscard]] Result<ChangeBody> decide(const Command& command, const Actor& actor) const;
+
+  // Applies a change produced by decide() (now or, on replay, in an earlier run).
+  // change.seq must be seq() + 1: anything else is a programming error and throws.
+  void apply(const Change& change);
+
+  [[nodiscard]] Seq seq() const { return seq_; }
+  [[nodiscard]] bool created() const { return seq_ > 0; }
+  [[nodiscard]] const EventInfo& info() const { return info_; }
+  [[nodiscard]] const std::map<Id, Room>& rooms() const { return rooms_; }
+  [[nodiscard]] const std::map<Id, Slot>& slots() const { return slots_; }
+  [[nodiscard]] const std::map<Id, Participant>& participants() const { return participants_; }
+  [[nodiscard]] const std::map<Id, Topic>& topics() const { return topics_; }
+  [[nodiscard]] const std::map<Id, Project>& projects() const { return projects_; }
+
+  [[nodiscard]] const Participant* participant(Id id) const;
+  [[nodiscard]] const Topic* topic(Id id) const;
+  [[nodiscard]] const Project* project(Id id) const;
+  [[nodiscard]] std::optional<Id> participant_by_secret(const std::string& secret_hash) const;
+  // Live votes a participant has cast (on topics not withdrawn or merged).
+  [[nodiscard]] int votes_used(Id participant) const;
+  // Topic holding room x slot, if any.
+  [[nodiscard]] std::optional<Id> cell_holder(Id room, Id slot) const;
+  // Project holding a sprint table on a day, if any.
+  [[nodiscard]] std::optional<Id> table_holder(const std::string& day, Id room) const;
+
+ private:
+  friend struct Decider;
+  friend struct Applier;
+
+  void free_cell(Topic& topic);
+  void release_tables(Project& project);
+  void index_tables(const Project& project);
+
+  Seq seq_ = 0;
+  EventInfo info_;
+  std::map<Id, Room> rooms_;
+  std::map<Id, Slot> slots_;
+  std::map<Id, Participant> participants_;
+  std::map<Id, Topic> topics_;
+  std::map<Id, Project> projects_;
+
+  // Indexes kept in step with the maps above by apply(), for O(log n) rule checks.
+  std::map<std::pair<Id, Id>, Id> cells_;                 // (room, slot) -> topic
+  std::map<std::pair<std::string, Id>, Id> tables_;       // (day, room) -> project
+  std::unordered_map<std::string, Id> secrets_;           // secret hash -> participant
+  std::unordered_map<Id, int> votes_used_;                // participant -> live votes
+  std::set<std::pair<Id, Id>> votes_;                     // (topic, participant)
+  Id next_room_ = 1, next_slot_ = 1, next_participant_ = 1, next_topic_ = 1, next_project_ = 1;
+};
+
+}  // namespace boardwalk::domain

@@ -1,0 +1,586 @@
+// Board::decide: every rule of the board. Each command is checked against the current state
+// and either rejected with a clear error or turned into the change it would make.
+#include <algorithm>
+#include <string>
+
+#include "board.hpp"
+#include "limits.hpp"
+#include "names.hpp"
+#include "text.hpp"
+
+namespace boardwalk::domain {
+namespace {
+
+std::string id_str(Id id) { return std::to_string(id); }
+
+Error not_found(const std::string& what, Id id, const std::string& field) {
+  return make_error("not_found", "no " + what + " " + id_str(id), field);
+}
+
+bool topic_is_open(const Topic& t) {
+  return t.state == TopicState::proposed || t.state == TopicState::scheduled;
+}
+
+Error topic_closed(const Topic& t) {
+  return make_error("invalid_state",
+                    "topic " + id_str(t.id) + " is " + std::string(to_string(t.state)),
+                    "topic_id");
+}
+
+template <typename T>
+bool contains(const std::vector<T>& v, const T& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+struct Decider {
+  const Board& b;
+  const Actor& actor;
+
+  // --- who may act ---------------------------------------------------------------------
+
+  [[nodiscard]] const Participant* me() const {
+    return actor.kind == Actor::Kind::participant ? b.participant(actor.participant) : nullptr;
+  }
+  [[nodiscard]] bool organizer() const {
+    const Participant* p = me();
+    return actor.is_system() || (p != nullptr && p->role == Role::organizer);
+  }
+  [[nodiscard]] Status need_participant() const {
+    if (actor.is_system()) return Ok{};
+    if (me() == nullptr) return make_error("not_joined", "join the event first");
+    return Ok{};
+  }
+  [[nodiscard]] Status need_organizer() const {
+    if (auto s = need_participant(); !s) return s;
+    if (!organizer()) return make_error("forbidden", "only organizers can do this");
+    return Ok{};
+  }
+  [[nodiscard]] Status need_convener(const Topic& t) const {
+    if (auto s = need_participant(); !s) return s;
+    if (organizer() || t.convener == actor.participant) return Ok{};
+    return make_error("forbidden", "only the topic's convener or an organizer can do this",
+                      "topic_id");
+  }
+  [[nodiscard]] Status need_maintainer(const Project& p) const {
+    if (auto s = need_participant(); !s) return s;
+    if (organizer() || contains(p.maintainers, actor.participant)) return Ok{};
+    return make_error("forbidden", "only the project's maintainers or an organizer can do this",
+                      "project_id");
+  }
+  [[nodiscard]] Id who() const { return actor.participant; }
+
+  // --- lookups ---------------------------------------------------------------------------
+
+  [[nodiscard]] Result<const Topic*> topic(Id id, const std::string& field = "topic_id") const {
+    const Topic* t = b.topic(id);
+    if (t == nullptr) return not_found("topic", id, field);
+    return t;
+  }
+  [[nodiscard]] Result<const Topic*> open_topic(Id id) const {
+    auto t = topic(id);
+    if (!t) return t;
+    if (!topic_is_open(**t)) return topic_closed(**t);
+    return t;
+  }
+  [[nodiscard]] Result<const Project*> project(Id id) const {
+    const Project* p = b.project(id);
+    if (p == nullptr) return not_found("project", id, "project_id");
+    return p;
+  }
+  [[nodiscard]] Result<const Project*> active_project(Id id) const {
+    auto p = project(id);
+    if (!p) return p;
+    if ((*p)->state != ProjectState::active) {
+      return make_error("invalid_state",
+                        "project " + id_str(id) + " is " + std::string(to_string((*p)->state)),
+                        "project_id");
+    }
+    return p;
+  }
+
+  // --- value checks ----------------------------------------------------------------------
+
+  [[nodiscard]] Result<std::vector<std::string>> check_days(const std::vector<std::string>& days,
+                                                            const std::string& field,
+                                                            bool must_be_sprint_day) const {
+    std::vector<std::string> out;
+    for (const auto& d : days) {
+      if (!is_day(d)) return make_error("invalid_value", "'" + d + "' is not a YYYY-MM-DD day", field);
+      if (must_be_sprint_day && !b.info().sprint_days.empty() &&
+          !contains(b.info().sprint_days, d)) {
+        return make_error("invalid_value", d + " is not a sprint day of this event", field);
+      }
+      if (!contains(out, d)) out.push_back(d);
+    }
+    if (out.size() > limits::sprint_days) {
+      return make_error("invalid_value", "at most " + std::to_string(limits::sprint_days) + " days",
+                        field);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Applies `f` on top of `base`, validating every field that is present.
+  [[nodiscard]] Result<Project> merge_fields(Project base, const ProjectFields& f) const {
+    if (f.name) {
+      auto v = clean_text(*f.name, "name", {1, limits::title, false});
+      if (!v) return v.error();
+      base.name = *v;
+    }
+    if (f.repo_url) {
+      auto v = clean_text(*f.repo_url, "repo_url", {1, limits::repo_url, false});
+      if (!v) return v.error();
+      if (!is_http_url(*v)) {
+        return make_error("invalid_value", "repo_url must be an http:// or https:// URL",
+                          "repo_url");
+      }
+      base.repo_url = *v;
+    }
+    if (f.description) {
+      auto v = clean_text(*f.description, "description", {0, limits::description, true});
+      if (!v) return v.error();
+      base.description = *v;
+    }
+    if (f.skills) {
+      if (f.skills->size() > limits::skills) {
+        return make_error("invalid_value",
+                          "at most " + std::to_string(limits::skills) + " skills", "skills");
+      }
+      std::vector<std::string> skills;
+      for (const auto& s : *f.skills) {
+        auto v = clean_text(s, "skills", {1, limits::skill, false});
+        if (!v) return v.error();
+        if (!contains(skills, *v)) skills.push_back(*v);
+      }
+      base.skills = std::move(skills);
+    }
+    if (f.level) base.level = *f.level;
+    if (f.first_timers) base.first_timers = *f.first_timers;
+    if (f.days) {
+      auto v = check_days(*f.days, "days", true);
+      if (!v) return v.error();
+      base.days = *v;
+      // A table claimed for a day the project no longer sprints on is released.
+      std::erase_if(base.tables, [&](const auto& kv) { return !contains(base.days, kv.first); });
+    }
+    if (f.capacity) {
+      if (*f.capacity && (**f.capacity < 1 || **f.capacity > limits::max_project_capacity)) {
+        return make_error("invalid_value",
+                          "capacity must be between 1 and " +
+                              std::to_string(limits::max_project_capacity) + ", or null",
+                          "capacity");
+      }
+      base.capacity = *f.capacity;
+    }
+    return base;
+  }
+
+  // --- set-up ----------------------------------------------------------------------------
+
+  Result<ChangeBody> operator()(const CreateEvent& c) const {
+    if (!actor.is_system()) return make_error("forbidden", "events are created by the server");
+    if (b.created()) return make_error("conflict", "the event already exists", "slug");
+    if (c.slug.empty() || c.slug.size() > limits::slug ||
+        !std::all_of(c.slug.begin(), c.slug.end(),
+                     [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'; }) ||
+        c.slug.front() == '-') {
+      return make_error("invalid_value",
+                        "slug must be 1-64 lowercase letters, digits or '-', not starting with '-'",
+                        "slug");
+    }
+    auto name = clean_text(c.name, "name", {1, limits::title, false});
+    if (!name) return name.error();
+    if (!is_timezone_name(c.timezone)) {
+      return make_error("invalid_value", "timezone must be an IANA name like Europe/Prague",
+                        "timezone");
+    }
+    if (c.vote_cap < 0 || c.vote_cap > limits::max_vote_cap) {
+      return make_error("invalid_value", "vote_cap must be between 0 and 1000", "vote_cap");
+    }
+    auto days = check_days(c.sprint_days, "sprint_days", false);
+    if (!days) return days.error();
+    return EventCreated{c.slug, *name, c.timezone, c.vote_cap, *days};
+  }
+
+  Result<ChangeBody> operator()(const SetOrganizerCode& c) const {
+    if (!actor.is_system()) return make_error("forbidden", "only the server sets organizer codes");
+    if (c.code_hash.empty()) return make_error("invalid_value", "empty code", "code");
+    return OrganizerCodeSet{c.code_hash};
+  }
+
+  Result<ChangeBody> operator()(const AddRoom& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    auto name = clean_text(c.name, "name", {1, limits::room_name, false});
+    if (!name) return name.error();
+    for (const auto& [id, r] : b.rooms()) {
+      if (r.name == *name) return make_error("conflict", "a room named '" + *name + "' exists", "name");
+    }
+    if (c.capacity < 0 || c.capacity > limits::max_room_capacity) {
+      return make_error("invalid_value", "capacity must be between 0 and 100000", "capacity");
+    }
+    return RoomAdded{Room{b.next_room_, *name, c.kind, c.capacity}};
+  }
+
+  Result<ChangeBody> operator()(const AddSlot& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    if (!is_day(c.day)) return make_error("invalid_value", "day must be YYYY-MM-DD", "day");
+    if (c.end <= c.start) return make_error("invalid_value", "end must be after start", "end");
+    if (c.end - c.start > limits::max_slot_seconds) {
+      return make_error("invalid_value", "a slot lasts at most 24 hours", "end");
+    }
+    for (const auto& [id, s] : b.slots()) {
+      if (s.day == c.day && s.start < c.end && c.start < s.end) {
+        return make_error("conflict", "overlaps slot " + id_str(id) + " of the same day", "start");
+      }
+    }
+    return SlotAdded{Slot{b.next_slot_, c.day, c.start, c.end}};
+  }
+
+  Result<ChangeBody> operator()(const SetVoteCap& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    if (c.vote_cap < 0 || c.vote_cap > limits::max_vote_cap) {
+      return make_error("invalid_value", "vote_cap must be between 0 and 1000", "vote_cap");
+    }
+    return VoteCapSet{c.vote_cap};
+  }
+
+  Result<ChangeBody> operator()(const SetLocks& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    if (!c.proposals && !c.voting) {
+      return make_error("bad_request", "give proposals or voting (or both)", "proposals");
+    }
+    return LocksSet{c.proposals.value_or(b.info().proposals_locked),
+                    c.voting.value_or(b.info().voting_locked)};
+  }
+
+  // --- participants ----------------------------------------------------------------------
+
+  Result<ChangeBody> operator()(const Join& c) const {
+    if (actor.kind == Actor::Kind::participant) {
+      return make_error("conflict", "this connection has already joined");
+    }
+    auto name = clean_text(c.name, "name", {1, limits::participant_name, false});
+    if (!name) return name.error();
+    if (c.secret_hash.empty() || b.secrets_.contains(c.secret_hash)) {
+      return make_error("conflict", "secret already in use; join again", "secret");
+    }
+    Role role = Role::attendee;
+    if (c.role) {
+      if (!actor.is_system()) return make_error("forbidden", "roles are granted by organizers", "role");
+      role = *c.role;
+    }
+    if (c.code_hash) {
+      if (b.info().organizer_code_hash.empty() || *c.code_hash != b.info().organizer_code_hash) {
+        return make_error("bad_secret", "this organizer code is not valid for the event", "code");
+      }
+      role = Role::organizer;
+    }
+    return ParticipantJoined{Participant{b.next_participant_, *name, role}, c.secret_hash};
+  }
+
+  Result<ChangeBody> operator()(const SetRole& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    if (b.participant(c.participant_id) == nullptr) {
+      return not_found("participant", c.participant_id, "participant_id");
+    }
+    return ParticipantRoleSet{c.participant_id, c.role};
+  }
+
+  // --- topics ----------------------------------------------------------------------------
+
+  Result<ChangeBody> operator()(const ProposeTopic& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    if (b.info().proposals_locked && !organizer()) {
+      return make_error("locked", "the organizers have closed proposals");
+    }
+    auto title = clean_text(c.title, "title", {1, limits::title, false});
+    if (!title) return title.error();
+    auto description = clean_text(c.description, "description", {0, limits::description, true});
+    if (!description) return description.error();
+    Topic t;
+    t.id = b.next_topic_;
+    t.title = *title;
+    t.description = *description;
+    t.convener = who();
+    return TopicProposed{t};
+  }
+
+  Result<ChangeBody> operator()(const EditTopic& c) const {
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    if (auto s = need_convener(**t); !s) return s.error();
+    if (!c.title && !c.description) {
+      return make_error("bad_request", "give a title or a description to change", "title");
+    }
+    TopicEdited e{c.topic_id, (*t)->title, (*t)->description};
+    if (c.title) {
+      auto v = clean_text(*c.title, "title", {1, limits::title, false});
+      if (!v) return v.error();
+      e.title = *v;
+    }
+    if (c.description) {
+      auto v = clean_text(*c.description, "description", {0, limits::description, true});
+      if (!v) return v.error();
+      e.description = *v;
+    }
+    return e;
+  }
+
+  Result<ChangeBody> operator()(const WithdrawTopic& c) const {
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    if (auto s = need_convener(**t); !s) return s.error();
+    return TopicWithdrawn{c.topic_id};
+  }
+
+  Result<ChangeBody> operator()(const ScheduleTopic& c) const {
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    if (auto s = need_convener(**t); !s) return s.error();
+    const auto room = b.rooms().find(c.room_id);
+    if (room == b.rooms().end()) return not_found("room", c.room_id, "room_id");
+    if (room->second.kind != RoomKind::open_space) {
+      return make_error("invalid_value", "room " + id_str(c.room_id) + " is a sprint room",
+                        "room_id");
+    }
+    if (!b.slots().contains(c.slot_id)) return not_found("slot", c.slot_id, "slot_id");
+    if (const auto holder = b.cell_holder(c.room_id, c.slot_id)) {
+      if (*holder == c.topic_id) {
+        return make_error("conflict", "the topic already holds this room and slot", "slot_id");
+      }
+      return make_error("cell_taken",
+                        "room " + id_str(c.room_id) + " is already taken in slot " +
+                            id_str(c.slot_id) + " by topic " + id_str(*holder),
+                        "slot_id");
+    }
+    return TopicScheduled{c.topic_id, c.room_id, c.slot_id};
+  }
+
+  Result<ChangeBody> operator()(const UnscheduleTopic& c) const {
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    if (auto s = need_convener(**t); !s) return s.error();
+    if ((*t)->state != TopicState::scheduled) {
+      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not scheduled",
+                        "topic_id");
+    }
+    return TopicUnscheduled{c.topic_id};
+  }
+
+  Result<ChangeBody> operator()(const Vote& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    if (actor.is_system()) return make_error("forbidden", "the server does not vote");
+    if (b.info().voting_locked) return make_error("locked", "the organizers have closed voting");
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    if (b.votes_.contains({c.topic_id, who()})) {
+      return make_error("already_voted", "you already voted for topic " + id_str(c.topic_id),
+                        "topic_id");
+    }
+    const int cap = b.info().vote_cap;
+    if (cap > 0 && b.votes_used(who()) >= cap) {
+      return make_error("vote_cap_reached",
+                        "you have used all " + std::to_string(cap) + " of your votes",
+                        "topic_id");
+    }
+    return VoteAdded{c.topic_id, who()};
+  }
+
+  Result<ChangeBody> operator()(const Unvote& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    if (actor.is_system()) return make_error("forbidden", "the server does not vote");
+    if (b.info().voting_locked) return make_error("locked", "the organizers have closed voting");
+    auto t = topic(c.topic_id);
+    if (!t) return t.error();
+    if (!topic_is_open(**t) && (*t)->state != TopicState::hidden) return topic_closed(**t);
+    if (!b.votes_.contains({c.topic_id, who()})) {
+      return make_error("not_voted", "you have not voted for topic " + id_str(c.topic_id),
+                        "topic_id");
+    }
+    return VoteRemoved{c.topic_id, who()};
+  }
+
+  Result<ChangeBody> operator()(const HideTopic& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    auto t = open_topic(c.topic_id);
+    if (!t) return t.error();
+    return TopicHidden{c.topic_id};
+  }
+
+  Result<ChangeBody> operator()(const UnhideTopic& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    auto t = topic(c.topic_id);
+    if (!t) return t.error();
+    if ((*t)->state != TopicState::hidden) {
+      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not hidden",
+                        "topic_id");
+    }
+    return TopicUnhidden{c.topic_id};
+  }
+
+  Result<ChangeBody> operator()(const MergeTopic& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    if (c.topic_id == c.into_topic_id) {
+      return make_error("invalid_value", "a topic cannot be merged into itself", "into_topic_id");
+    }
+    auto from = topic(c.topic_id);
+    if (!from) return from.error();
+    if (!topic_is_open(**from) && (*from)->state != TopicState::hidden) {
+      return topic_closed(**from);
+    }
+    auto into = topic(c.into_topic_id, "into_topic_id");
+    if (!into) return into.error();
+    if (!topic_is_open(**into)) {
+      return make_error("invalid_state",
+                        "topic " + id_str(c.into_topic_id) + " is " +
+                            std::string(to_string((*into)->state)),
+                        "into_topic_id");
+    }
+    return TopicMerged{c.topic_id, c.into_topic_id};
+  }
+
+  // --- sprint projects -------------------------------------------------------------------
+
+  Result<ChangeBody> operator()(const CreateProject& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    if (b.info().proposals_locked && !organizer()) {
+      return make_error("locked", "the organizers have closed proposals");
+    }
+    if (!c.fields.name) return make_error("bad_request", "name is required", "name");
+    if (!c.fields.repo_url) return make_error("bad_request", "repo_url is required", "repo_url");
+    Project base;
+    base.id = b.next_project_;
+    base.days = b.info().sprint_days;  // by default a project sprints on every sprint day
+    if (!actor.is_system()) base.maintainers.push_back(who());
+    auto p = merge_fields(std::move(base), c.fields);
+    if (!p) return p.error();
+    return ProjectCreated{*p};
+  }
+
+  Result<ChangeBody> operator()(const EditProject& c) const {
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (auto s = need_maintainer(**p); !s) return s.error();
+    auto edited = merge_fields(**p, c.fields);
+    if (!edited) return edited.error();
+    return ProjectEdited{*edited};
+  }
+
+  Result<ChangeBody> operator()(const WithdrawProject& c) const {
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (auto s = need_maintainer(**p); !s) return s.error();
+    return ProjectWithdrawn{c.project_id};
+  }
+
+  Result<ChangeBody> operator()(const AddMaintainer& c) const {
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (auto s = need_maintainer(**p); !s) return s.error();
+    if (b.participant(c.participant_id) == nullptr) {
+      return not_found("participant", c.participant_id, "participant_id");
+    }
+    if (contains((*p)->maintainers, c.participant_id)) {
+      return make_error("conflict", "already a maintainer", "participant_id");
+    }
+    return MaintainerAdded{c.project_id, c.participant_id};
+  }
+
+  Result<ChangeBody> operator()(const ClaimTable& c) const {
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (auto s = need_maintainer(**p); !s) return s.error();
+    if (!is_day(c.day)) return make_error("invalid_value", "day must be YYYY-MM-DD", "day");
+    if (!contains((*p)->days, c.day)) {
+      return make_error("invalid_value", "the project does not sprint on " + c.day, "day");
+    }
+    const auto room = b.rooms().find(c.room_id);
+    if (room == b.rooms().end()) return not_found("room", c.room_id, "room_id");
+    if (room->second.kind != RoomKind::sprint) {
+      return make_error("invalid_value", "room " + id_str(c.room_id) + " is not a sprint room",
+                        "room_id");
+    }
+    if (const auto holder = b.table_holder(c.day, c.room_id)) {
+      if (*holder == c.project_id) {
+        return make_error("conflict", "the project already holds this table on " + c.day,
+                          "room_id");
+      }
+      return make_error("table_taken",
+                        "table " + id_str(c.room_id) + " is taken on " + c.day + " by project " +
+                            id_str(*holder),
+                        "room_id");
+    }
+    return TableClaimed{c.project_id, c.day, c.room_id};
+  }
+
+  Result<ChangeBody> operator()(const ReleaseTable& c) const {
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (auto s = need_maintainer(**p); !s) return s.error();
+    if (!(*p)->tables.contains(c.day)) {
+      return make_error("not_found", "the project holds no table on " + c.day, "day");
+    }
+    return TableReleased{c.project_id, c.day};
+  }
+
+  Result<ChangeBody> operator()(const JoinProject& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    if (actor.is_system()) return make_error("forbidden", "the server does not join projects");
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (contains((*p)->attendees, who())) {
+      return make_error("already_joined", "you already joined project " + id_str(c.project_id),
+                        "project_id");
+    }
+    if ((*p)->capacity && static_cast<int>((*p)->attendees.size()) >= *(*p)->capacity) {
+      return make_error("project_full", "project " + id_str(c.project_id) + " is full",
+                        "project_id");
+    }
+    return ProjectJoined{c.project_id, who()};
+  }
+
+  Result<ChangeBody> operator()(const LeaveProject& c) const {
+    if (auto s = need_participant(); !s) return s.error();
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    if (actor.is_system() || !contains((*p)->attendees, who())) {
+      return make_error("not_joined_project",
+                        "you have not joined project " + id_str(c.project_id), "project_id");
+    }
+    return ProjectLeft{c.project_id, who()};
+  }
+
+  Result<ChangeBody> operator()(const HideProject& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    auto p = active_project(c.project_id);
+    if (!p) return p.error();
+    return ProjectHidden{c.project_id};
+  }
+
+  Result<ChangeBody> operator()(const UnhideProject& c) const {
+    if (auto s = need_organizer(); !s) return s.error();
+    auto p = project(c.project_id);
+    if (!p) return p.error();
+    if ((*p)->state != ProjectState::hidden) {
+      return make_error("invalid_state", "project " + id_str(c.project_id) + " is not hidden",
+                        "project_id");
+    }
+    return ProjectUnhidden{c.project_id};
+  }
+};
+
+Result<ChangeBody> Board::decide(const Command& command, const Actor& actor) const {
+  const bool is_create = std::holds_alternative<CreateEvent>(command);
+  if (!created() && !is_create) return make_error("not_found", "the event does not exist", "event");
+  if (actor.kind == Actor::Kind::participant && participant(actor.participant) == nullptr) {
+    return make_error("not_joined", "unknown participant");
+  }
+  if (actor.kind == Actor::Kind::anonymous && !std::holds_alternative<Join>(command)) {
+    return make_error("not_joined", "join the event first");
+  }
+  return std::visit(Decider{*this, actor}, command);
+}
+
+}  // namespace boardwalk::domain

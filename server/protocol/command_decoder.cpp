@@ -1,0 +1,291 @@
+#include <functional>
+#include <map>
+
+#include "domain/limits.hpp"
+#include "domain/names.hpp"
+#include "field_reader.hpp"
+#include "iso_time.hpp"
+#include "requests.hpp"
+
+namespace boardwalk::protocol {
+namespace {
+
+using namespace domain;
+using json = nlohmann::json;
+
+constexpr std::size_t max_depth = 8;  // requests are flat; deep nesting is hostile
+
+bool too_deep(const json& j, std::size_t depth = 0) {
+  if (depth > max_depth) return true;
+  if (j.is_structured()) {
+    for (const auto& child : j) {
+      if (too_deep(child, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+template <typename E>
+void enum_field(FieldReader& r, const char* name, std::optional<E>& out,
+                std::optional<E> (*from)(std::string_view), std::string& error_field) {
+  std::optional<std::string> s;
+  r.text(name, s);
+  if (!s) return;
+  out = from(*s);
+  if (!out) error_field = name;
+}
+
+using Decoder = std::function<Result<Command>(FieldReader&)>;
+
+Result<Command> finish(FieldReader& r, Command c) {
+  if (auto s = r.finish(); !s) return s.error();
+  return c;
+}
+
+Result<Command> with_enum_error(const std::string& field, const char* allowed) {
+  return make_error("invalid_value", field + " must be one of: " + allowed, field);
+}
+
+void read_project_fields(FieldReader& r, ProjectFields& f, std::string& bad_enum) {
+  r.text("name", f.name);
+  r.text("repo_url", f.repo_url);
+  r.text("description", f.description);
+  r.text_list("skills", f.skills, limits::skills * 4);
+  enum_field(r, "level", f.level, &level_from, bad_enum);
+  r.boolean("first_timers", f.first_timers);
+  r.text_list("days", f.days, limits::sprint_days * 4);
+  r.nullable_integer("capacity", f.capacity);
+}
+
+template <typename T>
+Decoder topic_only() {
+  return [](FieldReader& r) -> Result<Command> {
+    T c;
+    r.id("topic_id", c.topic_id);
+    return finish(r, c);
+  };
+}
+
+template <typename T>
+Decoder project_only() {
+  return [](FieldReader& r) -> Result<Command> {
+    T c;
+    r.id("project_id", c.project_id);
+    return finish(r, c);
+  };
+}
+
+const std::map<std::string, Decoder, std::less<>>& decoders() {
+  static const std::map<std::string, Decoder, std::less<>> table = {
+      {"propose_topic",
+       [](FieldReader& r) -> Result<Command> {
+         ProposeTopic c;
+         r.text("title", c.title);
+         r.text_or_empty("description", c.description);
+         return finish(r, c);
+       }},
+      {"edit_topic",
+       [](FieldReader& r) -> Result<Command> {
+         EditTopic c;
+         r.id("topic_id", c.topic_id);
+         r.text("title", c.title);
+         r.text("description", c.description);
+         return finish(r, c);
+       }},
+      {"withdraw_topic", topic_only<WithdrawTopic>()},
+      {"unschedule_topic", topic_only<UnscheduleTopic>()},
+      {"vote", topic_only<Vote>()},
+      {"unvote", topic_only<Unvote>()},
+      {"hide_topic", topic_only<HideTopic>()},
+      {"unhide_topic", topic_only<UnhideTopic>()},
+      {"schedule_topic",
+       [](FieldReader& r) -> Result<Command> {
+         ScheduleTopic c;
+         r.id("topic_id", c.topic_id);
+         r.id("room_id", c.room_id);
+         r.id("slot_id", c.slot_id);
+         return finish(r, c);
+       }},
+      {"merge_topic",
+       [](FieldReader& r) -> Result<Command> {
+         MergeTopic c;
+         r.id("topic_id", c.topic_id);
+         r.id("into_topic_id", c.into_topic_id);
+         return finish(r, c);
+       }},
+      {"create_project",
+       [](FieldReader& r) -> Result<Command> {
+         CreateProject c;
+         std::string bad_enum;
+         read_project_fields(r, c.fields, bad_enum);
+         if (!r.failed() && !bad_enum.empty()) {
+           return with_enum_error(bad_enum, "any, beginner, intermediate, advanced");
+         }
+         return finish(r, c);
+       }},
+      {"edit_project",
+       [](FieldReader& r) -> Result<Command> {
+         EditProject c;
+         r.id("project_id", c.project_id);
+         std::string bad_enum;
+         read_project_fields(r, c.fields, bad_enum);
+         if (!r.failed() && !bad_enum.empty()) {
+           return with_enum_error(bad_enum, "any, beginner, intermediate, advanced");
+         }
+         return finish(r, c);
+       }},
+      {"withdraw_project", project_only<WithdrawProject>()},
+      {"join_project", project_only<JoinProject>()},
+      {"leave_project", project_only<LeaveProject>()},
+      {"hide_project", project_only<HideProject>()},
+      {"unhide_project", project_only<UnhideProject>()},
+      {"add_maintainer",
+       [](FieldReader& r) -> Result<Command> {
+         AddMaintainer c;
+         r.id("project_id", c.project_id);
+         r.id("participant_id", c.participant_id);
+         return finish(r, c);
+       }},
+      {"claim_table",
+       [](FieldReader& r) -> Result<Command> {
+         ClaimTable c;
+         r.id("project_id", c.project_id);
+         r.text("day", c.day);
+         r.id("room_id", c.room_id);
+         return finish(r, c);
+       }},
+      {"release_table",
+       [](FieldReader& r) -> Result<Command> {
+         ReleaseTable c;
+         r.id("project_id", c.project_id);
+         r.text("day", c.day);
+         return finish(r, c);
+       }},
+      {"add_room",
+       [](FieldReader& r) -> Result<Command> {
+         AddRoom c;
+         std::optional<RoomKind> kind;
+         std::string bad_enum;
+         r.text("name", c.name);
+         enum_field(r, "kind", kind, &room_kind_from, bad_enum);
+         r.integer("capacity", c.capacity, 0, limits::max_room_capacity);
+         if (!r.failed() && !bad_enum.empty()) return with_enum_error(bad_enum, "open_space, sprint");
+         if (!r.failed() && !kind) return make_error("bad_request", "kind is required", "kind");
+         c.kind = kind.value_or(RoomKind::open_space);
+         return finish(r, c);
+       }},
+      {"add_slot",
+       [](FieldReader& r) -> Result<Command> {
+         AddSlot c;
+         std::string start, end;
+         r.text("day", c.day);
+         r.text("start", start);
+         r.text("end", end);
+         if (auto s = r.finish(); !s) return s.error();
+         const auto s0 = parse_utc(start);
+         if (!s0) return make_error("invalid_value", "start must be an ISO 8601 time with a zone", "start");
+         const auto e0 = parse_utc(end);
+         if (!e0) return make_error("invalid_value", "end must be an ISO 8601 time with a zone", "end");
+         c.start = *s0;
+         c.end = *e0;
+         return Command{c};
+       }},
+      {"set_vote_cap",
+       [](FieldReader& r) -> Result<Command> {
+         SetVoteCap c;
+         r.integer("vote_cap", c.vote_cap, 0, limits::max_vote_cap);
+         return finish(r, c);
+       }},
+      {"set_locks",
+       [](FieldReader& r) -> Result<Command> {
+         SetLocks c;
+         r.boolean("proposals", c.proposals);
+         r.boolean("voting", c.voting);
+         return finish(r, c);
+       }},
+      {"set_role",
+       [](FieldReader& r) -> Result<Command> {
+         SetRole c;
+         std::optional<Role> role;
+         std::string bad_enum;
+         r.id("participant_id", c.participant_id);
+         enum_field(r, "role", role, &role_from, bad_enum);
+         if (!r.failed() && !bad_enum.empty()) {
+           return with_enum_error(bad_enum, "attendee, maintainer, organizer");
+         }
+         if (!r.failed() && !role) return make_error("bad_request", "role is required", "role");
+         c.role = role.value_or(Role::attendee);
+         return finish(r, c);
+       }},
+  };
+  return table;
+}
+
+Result<json> read_id(const json& j) {
+  const auto it = j.find("id");
+  if (it == j.end()) return make_error("bad_request", "id is required", "id");
+  if (it->is_string() && it->get_ref<const std::string&>().size() <= 64) return *it;
+  if (it->is_number_integer()) return *it;
+  return make_error("bad_request", "id must be an integer or a string of at most 64 characters",
+                    "id");
+}
+
+}  // namespace
+
+std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
+  // allow_exceptions=false: malformed input yields a discarded value instead of throwing.
+  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (j.is_discarded()) {
+    return DecodeFailure{nullptr, make_error("bad_json", "the message is not valid JSON (UTF-8)")};
+  }
+  if (!j.is_object()) return DecodeFailure{nullptr, make_error("bad_json", "the message must be a JSON object")};
+  if (too_deep(j)) return DecodeFailure{nullptr, make_error("bad_request", "the message is nested too deeply")};
+  auto id = read_id(j);
+  if (!id) return DecodeFailure{nullptr, id.error()};
+  const auto type_it = j.find("type");
+  if (type_it == j.end() || !type_it->is_string()) {
+    return DecodeFailure{*id, make_error("bad_request", "type must be a string", "type")};
+  }
+  const std::string& type = type_it->get_ref<const std::string&>();
+
+  FieldReader r(j);
+  r.skip("type");
+  r.skip("id");
+  const auto fail = [&](const Error& e) -> std::variant<Request, DecodeFailure> {
+    return DecodeFailure{*id, e};
+  };
+
+  if (type == "subscribe") {
+    SubscribeRequest s;
+    r.text("event", s.event);
+    r.seq("since", s.since);
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, s};
+  }
+  if (type == "join") {
+    JoinRequest s;
+    r.text("event", s.event);
+    r.text("name", s.name);
+    r.text("code", s.code);
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, s};
+  }
+  if (type == "auth") {
+    AuthRequest s;
+    r.text("event", s.event);
+    r.text("secret", s.secret);
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, s};
+  }
+  const auto& table = decoders();
+  const auto d = table.find(type);
+  if (d == table.end()) {
+    const std::string shown = type.size() > 40 ? type.substr(0, 40) + "..." : type;
+    return fail(make_error("unknown_type", "unknown message type '" + shown + "'", "type"));
+  }
+  auto command = d->second(r);
+  if (!command) return fail(command.error());
+  return Request{*id, CommandRequest{std::move(*command)}};
+}
+
+}  // namespace boardwalk::protocol

@@ -1,0 +1,46 @@
+// What a client can send over the WebSocket, decoded and type-checked (but not yet judged
+// against the board: that is the domain's job).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "domain/commands.hpp"
+#include "domain/result.hpp"
+
+namespace boardwalk::protocol {
+
+struct SubscribeRequest {
+  std::string event;
+  std::optional<domain::Seq> since;
+};
+struct JoinRequest {
+  std::string event;
+  std::string name;
+  std::optional<std::string> code;  // organizer code, in clear: the adapter hashes it
+};
+struct AuthRequest {
+  std::string event;
+  std::string secret;
+};
+struct CommandRequest {
+  domain::Command command;
+};
+
+struct Request {
+  nlohmann::json id;  // echoed in the answer: a string (<= 64 chars) or an integer
+  std::variant<SubscribeRequest, JoinRequest, AuthRequest, CommandRequest> body;
+};
+
+struct DecodeFailure {
+  nlohmann::json id;  // the request id if it could be read, else null
+  Error error;
+};
+
+// Parses one client message. Never throws.
+std::variant<Request, DecodeFailure> decode_request(std::string_view text);
+
+}  // namespace boardwalk::protocol

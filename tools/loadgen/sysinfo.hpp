@@ -1,0 +1,33 @@
+// Operating-system facts the load generator needs: file limits, port range, /proc readings.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace loadgen {
+
+struct FileLimit {
+    std::uint64_t soft_before = 0;
+    std::uint64_t soft = 0;  // after raising
+    std::uint64_t hard = 0;
+};
+
+// Raises the RLIMIT_NOFILE soft limit to the hard limit.
+FileLimit raise_file_limit();
+
+// Number of ephemeral ports (net.ipv4.ip_local_port_range), 28232 when unreadable.
+std::uint64_t ephemeral_port_count();
+
+struct ProcStats {
+    std::uint64_t rss_kib = 0;   // VmRSS
+    double cpu_seconds = 0.0;    // utime + stime
+};
+std::optional<ProcStats> read_proc(int pid);
+
+std::string hostname();
+std::string cpu_model();
+std::uint64_t mem_total_kib();
+std::string kernel_release();
+
+}  // namespace loadgen

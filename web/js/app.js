@@ -1,0 +1,991 @@
+// boardwalk attendee / maintainer / organizer app (served at /e/<slug>), and the event list at /.
+import {
+  Store, find, participantName, slotsSorted, days, openSpaceRooms, sprintRooms, topicInCell,
+  unscheduled, byVotes, projectAtTable, votesUsed, slotLabel, dayLabel, timeLabel, todayIn,
+  zonedToUtcIso,
+} from './board.js';
+import { Connection } from './conn.js';
+import { h, replaceChildren, announce } from './dom.js';
+import { friendly } from './errors.js';
+
+const main = document.getElementById('main');
+const route = location.pathname.match(/^\/e\/([^/]+)\/?$/);
+if (route) startApp(decodeURIComponent(route[1]));
+else showEventList();
+
+// ---------------------------------------------------------------- event list (/)
+
+async function showEventList() {
+  document.getElementById('conn').hidden = true;
+  const box = h('section', { 'aria-labelledby': 'ev-h' }, h('h2', { id: 'ev-h' }, 'Pick your event'));
+  main.replaceChildren(box);
+  try {
+    const res = await fetch('/api/events', { cache: 'no-store' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const events = await res.json();
+    if (!events.length) { box.append(h('p', null, 'No events yet.')); return; }
+    box.append(h('ul', { class: 'cards' }, events.map((e) => h('li', { class: 'card' },
+      h('h3', null, h('a', { href: `/e/${encodeURIComponent(e.slug)}` }, e.name || e.slug)),
+      h('p', { class: 'meta' }, `${e.slug} · ${e.timezone || ''}`),
+      h('p', null, h('a', { href: `/lobby/${encodeURIComponent(e.slug)}` }, 'Lobby display'))))));
+  } catch (err) {
+    box.append(h('p', { class: 'error' }, `Could not load the events (${err.message}). Reload to try again.`));
+  }
+}
+
+// ---------------------------------------------------------------- app state
+
+let ui;
+
+function startApp(slug) {
+  const store = new Store(slug);
+  const secretKey = `boardwalk:${slug}:secret`;
+  const nameKey = `boardwalk:${slug}:name`;
+  ui = {
+    slug, store, secretKey, nameKey,
+    secret: safeGet(secretKey),
+    pendingCode: null,
+    me: null,               // participant id once joined / authenticated
+    ident: 'unknown',       // unknown | need_name | joining | joined
+    authedWs: null,
+    errors: new Map(),      // action key -> message shown next to the action
+    busy: new Set(),
+    choice: new Map(),      // select key -> chosen value (survives re-render)
+    day: null,
+    sprintDay: null,
+    mode: window.matchMedia('(min-width: 720px)').matches ? 'grid' : 'list',
+    filters: { skill: '', level: '', day: '', first: false },
+    claimCell: null,        // {room, slot} when a free cell waits for a topic choice
+    roleFilter: '',
+    views: new Map(),
+    current: null,
+  };
+  readHashSecrets();
+
+  const conn = new Connection({
+    slug, store,
+    onStatus: showStatus,
+    onReady: identify,
+  });
+  ui.conn = conn;
+  store.onChange(() => scheduleRender());
+  window.addEventListener('hashchange', () => { readHashSecrets(); scheduleRender(true); });
+  document.getElementById('nav').hidden = false;
+  document.getElementById('title').textContent = slug;
+  scheduleRender(true);
+  conn.start();
+}
+
+function safeGet(k) { try { return localStorage.getItem(k); } catch { return null; } }
+function safeSet(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch { /* private mode */ } }
+
+// #secret=… (personal link from another device) and #code=… (organizer link).
+function readHashSecrets() {
+  const hash = location.hash.slice(1);
+  if (!hash.includes('=')) return;
+  const params = new URLSearchParams(hash);
+  if (params.get('secret')) {
+    ui.secret = params.get('secret');
+    safeSet(ui.secretKey, ui.secret);
+    ui.authedWs = null;
+    history.replaceState(null, '', `${location.pathname}#/spaces`);
+    if (ui.conn && ui.conn.subscribed) identify();
+  } else if (params.get('code')) {
+    ui.pendingCode = params.get('code');
+    history.replaceState(null, '', `${location.pathname}#/spaces`);
+    if (!ui.me || roleOf(ui.me) !== 'organizer') ui.ident = 'need_name';
+  }
+}
+
+function showStatus(status) {
+  const el = document.getElementById('conn');
+  el.className = `conn conn-${status}`;
+  const text = {
+    online: 'Live', connecting: 'Connecting…', offline: 'Offline — reconnecting…',
+    not_found: 'No such event',
+  }[status] || status;
+  el.querySelector('.conn-text').textContent = text;
+  if (status === 'not_found') {
+    replaceChildren(main, h('section', { class: 'card' }, h('h2', null, 'No such event'),
+      h('p', null, 'This link points to an event that does not exist. '), h('a', { href: '/' }, 'See all events')));
+  }
+  scheduleRender();
+}
+
+// After every (re)subscribe on a new socket: present our secret (auth), or ask for a name.
+async function identify() {
+  const ws = ui.conn.ws;
+  if (ui.authedWs === ws) return;
+  ui.authedWs = ws;
+  if (!ui.secret) {
+    ui.ident = 'need_name';
+    scheduleRender();
+    return;
+  }
+  try {
+    const ack = await ui.conn.send({ type: 'auth', event: ui.slug, secret: ui.secret });
+    ui.me = ack.participant.id;
+    if (!ui.pendingCode) ui.ident = 'joined';
+    safeSet(ui.nameKey, ack.participant.name);
+  } catch (e) {
+    if (e.code === 'bad_secret' || e.code === 'not_found') {
+      ui.secret = null;
+      ui.me = null;
+      safeSet(ui.secretKey, null);
+      ui.ident = 'need_name';
+      ui.errors.set('join', 'We could not recognise this device any more. Please pick your name again.');
+    } else {
+      ui.authedWs = null; // try again on the next subscribe
+    }
+  }
+  scheduleRender();
+}
+
+async function join(name) {
+  const msg = { type: 'join', event: ui.slug, name };
+  if (ui.pendingCode) msg.code = ui.pendingCode;
+  ui.errors.delete('join');
+  ui.busy.add('join');
+  scheduleRender();
+  try {
+    const ack = await ui.conn.send(msg);
+    ui.secret = ack.secret;
+    ui.me = ack.participant.id;
+    ui.ident = 'joined';
+    ui.authedWs = ui.conn.ws;
+    safeSet(ui.secretKey, ack.secret);
+    safeSet(ui.nameKey, ack.participant.name);
+    const wasOrganizerLink = !!ui.pendingCode;
+    ui.pendingCode = null;
+    announce(`Welcome, ${ack.participant.name}.`);
+    if (wasOrganizerLink && ack.participant.role === 'organizer') location.hash = '#/organize';
+  } catch (e) {
+    ui.errors.set('join', e.code === 'bad_secret' && ui.pendingCode
+      ? 'This organizer link is not valid (any more). Ask for a fresh one, or clear the link to join as an attendee.'
+      : friendly(e));
+  } finally {
+    ui.busy.delete('join');
+    scheduleRender();
+  }
+}
+
+// Run a command; the result (or the server's reason for refusing) is shown next to `key`.
+async function act(key, msg, okText) {
+  if (!ui.me) {
+    ui.errors.set(key, 'Join the event with your name first (top of the page).');
+    scheduleRender();
+    return null;
+  }
+  ui.errors.delete(key);
+  ui.busy.add(key);
+  scheduleRender();
+  try {
+    const ack = await ui.conn.request(msg);
+    if (okText) announce(okText);
+    return ack;
+  } catch (e) {
+    const text = friendly(e);
+    ui.errors.set(key, text);
+    announce(text);
+    return null;
+  } finally {
+    ui.busy.delete(key);
+    scheduleRender();
+  }
+}
+
+function errorFor(key) {
+  const msg = ui.errors.get(key);
+  return msg ? h('p', { class: 'error', 'data-error-for': key }, h('span', { 'aria-hidden': 'true' }, '⚠ '), msg) : null;
+}
+
+function btn(key, label, onclick, extra = {}) {
+  return h('button', Object.assign({ type: 'button', 'data-key': key, onclick, disabled: ui.busy.has(key) }, extra), label);
+}
+
+// ---------------------------------------------------------------- helpers on the board
+
+const B = () => ui.store.board;
+function roleOf(id) { const p = B() && find(B().participants, id); return p ? p.role : null; }
+function isOrganizer() { return ui.me !== null && roleOf(ui.me) === 'organizer'; }
+function canEditTopic(t) { return ui.me !== null && (t.convener === ui.me || isOrganizer()); }
+function canEditProject(p) { return ui.me !== null && (p.maintainers.includes(ui.me) || isOrganizer()); }
+function tz() { return B().event.timezone || 'UTC'; }
+function roomName(id) { const r = find(B().rooms, id); return r ? r.name : `room ${id}`; }
+function cellLabel(t) {
+  const s = find(B().slots, t.slot_id);
+  return s ? `${roomName(t.room_id)}, ${dayLabel(s.day)} ${slotLabel(s, tz())}` : roomName(t.room_id);
+}
+function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
+// ---------------------------------------------------------------- rendering
+
+let renderQueued = false;
+let forceMount = false;
+function scheduleRender(remount = false) {
+  if (remount) forceMount = true;
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => { renderQueued = false; render(); });
+}
+
+function parseRoute() {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [name, id] = hash.split('/');
+  if (['spaces', 'sprints', 'me', 'organize', 'new-project'].includes(name)) return { name };
+  if (name === 'project' && id) return { name: 'project', id: Number(id) };
+  return { name: 'spaces' };
+}
+
+const VIEWS = {};
+
+function render() {
+  if (!ui) return;
+  if (ui.conn && ui.conn.status === 'not_found') return;
+  const b = B();
+  const r = parseRoute();
+  for (const a of document.querySelectorAll('#nav a')) {
+    const on = a.dataset.view === r.name || (a.dataset.view === 'sprints' && (r.name === 'project' || r.name === 'new-project'));
+    if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  document.getElementById('nav-organize').hidden = !isOrganizer();
+  if (!b) {
+    if (!main.querySelector('.loading')) main.replaceChildren(h('p', { class: 'loading' }, 'Loading the board…'));
+    return;
+  }
+  document.getElementById('title').textContent = b.event.name;
+  document.title = `${b.event.name} · boardwalk`;
+  const who = document.getElementById('whoami');
+  if (ui.me !== null) {
+    const meP = find(b.participants, ui.me);
+    who.hidden = false;
+    who.textContent = meP ? `You: ${meP.name}${meP.role !== 'attendee' ? ` (${meP.role})` : ''}` : '';
+  } else who.hidden = true;
+
+  const key = r.name === 'project' ? `project/${r.id}` : r.name;
+  let view = ui.views.get(key);
+  if (!view) {
+    const make = VIEWS[r.name];
+    view = make(r);
+    ui.views.set(key, view);
+  }
+  const changedView = ui.current !== view;
+  if (changedView) {
+    ui.current = view;
+    const joinBox = joinPanel();
+    main.replaceChildren(joinBox.el, view.el);
+    ui.joinBox = joinBox;
+    if (forceMount && document.activeElement !== main && document.readyState === 'complete' && location.hash) {
+      // Moving between sections: put focus on the new section heading for screen readers.
+      const h2 = view.el.querySelector('h2');
+      if (h2) { h2.setAttribute('tabindex', '-1'); h2.focus({ preventScroll: false }); }
+    }
+  }
+  forceMount = false;
+  ui.joinBox.update();
+  view.update();
+}
+
+// ---- the join panel (name form; organizer link)
+function joinPanel() {
+  const input = h('input', { id: 'join-name', name: 'name', autocomplete: 'nickname', maxlength: 60, required: true,
+                             value: safeGet(ui.nameKey) || '' });
+  const note = h('p', { class: 'note' });
+  const err = h('div');
+  const button = h('button', { type: 'submit', 'data-key': 'join' }, 'Join');
+  const form = h('form', { class: 'join', onsubmit: (e) => {
+    e.preventDefault();
+    const name = input.value.trim();
+    if (!name) { ui.errors.set('join', 'Please type a name (1–60 characters).'); scheduleRender(); input.focus(); return; }
+    join(name);
+  } },
+  h('label', { for: 'join-name' }, 'Your name (shown next to what you propose, vote and join)'),
+  h('div', { class: 'row' }, input, button));
+  const el = h('section', { class: 'card joinbox', 'aria-labelledby': 'join-h' },
+    h('h2', { id: 'join-h' }, 'Join this event'), note, form, err);
+  return {
+    el,
+    update() {
+      el.hidden = ui.ident !== 'need_name' && !(ui.pendingCode && !isOrganizer());
+      if (ui.ident === 'unknown' && !ui.pendingCode) el.hidden = true;
+      note.textContent = ui.pendingCode
+        ? 'You opened an organizer link: joining here makes you an organizer of this event.'
+        : 'No account or password: pick the name people will see. This device remembers you.';
+      button.disabled = ui.busy.has('join') || (ui.conn.status !== 'online');
+      button.textContent = ui.pendingCode ? 'Join as organizer' : 'Join';
+      replaceChildren(err, errorFor('join'));
+    },
+  };
+}
+
+// ---------------------------------------------------------------- open spaces view
+
+VIEWS.spaces = () => {
+  const status = h('div', { class: 'status-lines' });
+  const dayNav = h('div', { class: 'daytabs', role: 'group', 'aria-label': 'Day' });
+  const modeNav = h('div', { class: 'modes', role: 'group', 'aria-label': 'Show schedule as' });
+  const schedule = h('div', { class: 'schedule' });
+  const chooser = h('div');
+  const unsched = h('div');
+
+  const title = h('input', { id: 'p-title', name: 'title', maxlength: 120, required: true, autocomplete: 'off' });
+  const desc = h('textarea', { id: 'p-desc', name: 'description', maxlength: 2000, rows: 3 });
+  const perr = h('div');
+  const psubmit = h('button', { type: 'submit', 'data-key': 'propose' }, 'Propose');
+  const proposeForm = h('form', { class: 'stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const t = title.value.trim();
+    if (!t) { ui.errors.set('propose', 'Give your topic a title.'); scheduleRender(); title.focus(); return; }
+    const msg = { type: 'propose_topic', title: t };
+    if (desc.value.trim()) msg.description = desc.value.trim();
+    const ack = await act('propose', msg, `Proposed “${t}”.`);
+    if (ack) { title.value = ''; desc.value = ''; }
+  } },
+  h('label', { for: 'p-title' }, 'Title'), title,
+  h('label', { for: 'p-desc' }, 'What is it about? (optional)'), desc,
+  h('div', { class: 'row' }, psubmit), perr);
+  const propose = h('details', { class: 'card propose' },
+    h('summary', null, 'Propose a topic'), proposeForm);
+
+  const el = h('section', { class: 'view', 'aria-labelledby': 'spaces-h' },
+    h('h2', { id: 'spaces-h' }, 'Open spaces'),
+    status, propose,
+    h('section', { 'aria-labelledby': 'sched-h' },
+      h('div', { class: 'section-head' }, h('h3', { id: 'sched-h' }, 'Schedule'), modeNav),
+      dayNav, chooser, schedule),
+    h('section', { 'aria-labelledby': 'un-h' }, h('h3', { id: 'un-h' }, 'Not scheduled yet (most votes first)'), unsched));
+
+  return { el, update() {
+    const b = B();
+    const allDays = days(b);
+    if (!ui.day || !allDays.includes(ui.day)) {
+      const today = todayIn(tz());
+      ui.day = allDays.includes(today) ? today : (allDays.find((d) => d >= today) || allDays[0] || null);
+    }
+    // status lines: budget and locks
+    const lines = [];
+    if (ui.me !== null && b.event.vote_cap > 0) {
+      const left = Math.max(0, b.event.vote_cap - votesUsed(b, ui.me));
+      lines.push(h('p', { class: 'budget', id: 'budget' }, `Votes left: ${left} of ${b.event.vote_cap}`));
+    }
+    if (b.event.proposals_locked) lines.push(h('p', { class: 'locked' }, '🔒 New proposals are closed by the organizers.'));
+    if (b.event.voting_locked) lines.push(h('p', { class: 'locked' }, '🔒 Voting is closed by the organizers.'));
+    replaceChildren(status, lines);
+    psubmit.disabled = ui.busy.has('propose');
+    replaceChildren(perr, errorFor('propose'));
+
+    replaceChildren(dayNav, allDays.map((d) => h('button', {
+      type: 'button', 'data-key': `day:${d}`, 'aria-pressed': String(d === ui.day),
+      onclick: () => { ui.day = d; ui.claimCell = null; scheduleRender(); },
+    }, dayLabel(d))));
+    replaceChildren(modeNav, [['list', 'By time'], ['grid', 'Grid']].map(([m, label]) => h('button', {
+      type: 'button', 'data-key': `mode:${m}`, 'aria-pressed': String(ui.mode === m),
+      onclick: () => { ui.mode = m; scheduleRender(); },
+    }, label)));
+
+    const slots = slotsSorted(b).filter((s) => s.day === ui.day);
+    const rooms = openSpaceRooms(b);
+    if (!slots.length || !rooms.length) replaceChildren(schedule, h('p', null, 'No rooms or time slots yet.'));
+    else replaceChildren(schedule, ui.mode === 'grid' ? gridView(rooms, slots) : listView(rooms, slots));
+    replaceChildren(chooser, claimChooser());
+
+    const list = unscheduled(b);
+    replaceChildren(unsched, list.length
+      ? h('ul', { class: 'cards' }, list.map((t) => h('li', null, topicCard(t))))
+      : h('p', null, 'Nothing waiting: propose a topic!'));
+  } };
+};
+
+// Topics this person could put into a free cell.
+function claimCandidates() {
+  const b = B();
+  if (ui.me === null) return [];
+  // Own topics first, unscheduled before scheduled (moving), then by votes.
+  return b.topics.filter((t) => (t.state === 'proposed' || t.state === 'scheduled') && canEditTopic(t))
+    .sort((x, y) => (y.convener === ui.me) - (x.convener === ui.me)
+      || (x.state === 'scheduled') - (y.state === 'scheduled') || byVotes(x, y));
+}
+
+function cellContent(room, slot) {
+  const b = B();
+  const key = `cell:${room.id}:${slot.id}`;
+  const t = topicInCell(b, room.id, slot.id);
+  const parts = [];
+  if (t) {
+    parts.push(h('a', { class: 'cell-topic', href: `#topic-${t.id}`, 'data-key': `celltopic:${t.id}`,
+      onclick: (e) => { e.preventDefault(); showTopic(t.id); } }, t.title));
+    parts.push(h('span', { class: 'votes' }, ` · ${plural(t.voters.length, 'vote', 'votes')}`));
+    if (t.convener === ui.me) parts.push(h('span', { class: 'tag' }, ' (yours)'));
+  } else {
+    parts.push(h('span', { class: 'free' }, 'Free'));
+    const cands = claimCandidates();
+    if (cands.length) {
+      parts.push(' ', btn(key, 'Claim', () => {
+        if (cands.length === 1) {
+          ui.claimCell = null;
+          act(key, { type: 'schedule_topic', topic_id: cands[0].id, room_id: room.id, slot_id: slot.id },
+            `“${cands[0].title}” is now in ${room.name} at ${slotLabel(slot, tz())}.`);
+        } else {
+          ui.claimCell = { room: room.id, slot: slot.id };
+          scheduleRender();
+          requestAnimationFrame(() => { const s = document.getElementById('claim-topic'); if (s) s.focus(); });
+        }
+      }, { class: 'small', 'aria-label': `Claim ${room.name} at ${slotLabel(slot, tz())}` }));
+    }
+  }
+  parts.push(errorFor(key));
+  return parts;
+}
+
+function claimChooser() {
+  if (!ui.claimCell) return null;
+  const b = B();
+  const room = find(b.rooms, ui.claimCell.room);
+  const slot = find(b.slots, ui.claimCell.slot);
+  if (!room || !slot) return null;
+  const key = `cell:${room.id}:${slot.id}`;
+  const cands = claimCandidates();
+  const sel = h('select', { id: 'claim-topic', 'data-key': 'claim-topic' },
+    cands.map((t) => h('option', { value: t.id }, t.title + (t.state === 'scheduled' ? ' (move here)' : ''))));
+  return h('div', { class: 'card chooser', role: 'group', 'aria-labelledby': 'claim-h' },
+    h('p', { id: 'claim-h' }, `Which topic goes in ${room.name}, ${dayLabel(slot.day)} ${slotLabel(slot, tz())}?`),
+    h('label', { for: 'claim-topic', class: 'sr-only' }, 'Topic'), sel,
+    h('div', { class: 'row' },
+      btn(`${key}:go`, 'Claim this slot', async () => {
+        const id = Number(sel.value);
+        const ack = await act(key, { type: 'schedule_topic', topic_id: id, room_id: room.id, slot_id: slot.id },
+          `Scheduled in ${room.name}.`);
+        if (ack) { ui.claimCell = null; scheduleRender(); }
+      }),
+      btn('claim-cancel', 'Cancel', () => { ui.claimCell = null; scheduleRender(); }, { class: 'secondary' })),
+    errorFor(key));
+}
+
+function gridView(rooms, slots) {
+  return h('div', { class: 'grid-wrap', tabindex: 0, role: 'region', 'aria-label': 'Schedule grid (scrolls sideways)' },
+    h('table', { class: 'grid' },
+      h('caption', { class: 'sr-only' }, `Open spaces on ${dayLabel(ui.day)}: rooms across, times down`),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'),
+        rooms.map((r) => h('th', { scope: 'col' }, r.name, h('span', { class: 'cap' }, ` (${r.capacity})`))))),
+      h('tbody', null, slots.map((s) => h('tr', null,
+        h('th', { scope: 'row' }, slotLabel(s, tz())),
+        rooms.map((r) => h('td', { class: topicInCell(B(), r.id, s.id) ? 'taken' : 'open' }, cellContent(r, s))))))));
+}
+
+function listView(rooms, slots) {
+  return h('ol', { class: 'timeline' }, slots.map((s) => h('li', null,
+    h('h4', null, slotLabel(s, tz())),
+    h('ul', { class: 'cells' }, rooms.map((r) => h('li', { class: topicInCell(B(), r.id, s.id) ? 'taken' : 'open' },
+      h('span', { class: 'room' }, r.name), ' ', cellContent(r, s)))))));
+}
+
+function showTopic(id) {
+  const el = document.getElementById(`topic-${id}`);
+  if (el) { el.scrollIntoView({ block: 'center' }); el.focus(); return; }
+  ui.expanded = id;
+  scheduleRender();
+}
+
+function topicCard(t, opts = {}) {
+  const b = B();
+  const voted = ui.me !== null && t.voters.includes(ui.me);
+  const vkey = `vote:${t.id}`;
+  const actions = [];
+  if (t.state === 'proposed' || t.state === 'scheduled') {
+    actions.push(btn(vkey, voted ? 'Voted ✓ — undo' : 'Vote', () => act(vkey,
+      { type: voted ? 'unvote' : 'vote', topic_id: t.id }, voted ? 'Vote removed.' : 'Voted.'),
+    { 'aria-pressed': String(voted), class: voted ? 'voted' : '', 'aria-label': `${voted ? 'Remove your vote for' : 'Vote for'} ${t.title}` }));
+  }
+  if (canEditTopic(t) && (t.state === 'proposed' || t.state === 'scheduled') && !opts.compact) {
+    const skey = `sched:${t.id}`;
+    const free = freeCells(t);
+    if (free.length) {
+      const sel = h('select', { id: `sel-${t.id}`, 'data-key': `selcell:${t.id}`,
+        onchange: (e) => ui.choice.set(skey, e.target.value) },
+      free.map(({ room, slot }) => h('option', { value: `${room.id}:${slot.id}`, selected: ui.choice.get(skey) === `${room.id}:${slot.id}` },
+        `${dayLabel(slot.day)} ${slotLabel(slot, tz())} · ${room.name}`)));
+      actions.push(h('span', { class: 'pick' },
+        h('label', { for: `sel-${t.id}`, class: 'sr-only' }, `Slot for ${t.title}`), sel,
+        btn(skey, t.state === 'scheduled' ? 'Move' : 'Claim slot', () => {
+          const [room_id, slot_id] = sel.value.split(':').map(Number);
+          act(skey, { type: 'schedule_topic', topic_id: t.id, room_id, slot_id }, 'Scheduled.');
+        })));
+    }
+    if (t.state === 'scheduled') {
+      actions.push(btn(`unsched:${t.id}`, 'Release slot', () => act(`unsched:${t.id}`, { type: 'unschedule_topic', topic_id: t.id }, 'Slot released.'), { class: 'secondary' }));
+    }
+    actions.push(btn(`withdraw:${t.id}`, 'Withdraw', () => {
+      if (confirm(`Withdraw “${t.title}”? This cannot be undone.`)) act(`withdraw:${t.id}`, { type: 'withdraw_topic', topic_id: t.id }, 'Withdrawn.');
+    }, { class: 'secondary danger' }));
+  }
+  return h('article', { class: `topic card state-${t.state}`, id: `topic-${t.id}`, tabindex: -1, 'aria-labelledby': `tt-${t.id}` },
+    h('h4', { id: `tt-${t.id}`, class: 'topic-title' }, t.title),
+    h('p', { class: 'meta' },
+      h('span', { class: 'count' }, plural(t.voters.length, 'vote', 'votes')),
+      ` · by ${participantName(b, t.convener)}`,
+      t.convener === ui.me ? ' (you)' : '',
+      t.state === 'scheduled' ? ` · ${cellLabel(t)}` : '',
+      t.state === 'hidden' ? ' · hidden by organizers' : ''),
+    t.description ? h('p', { class: 'desc' }, t.description) : null,
+    actions.length ? h('div', { class: 'actions' }, actions) : null,
+    errorFor(vkey), errorFor(`sched:${t.id}`), errorFor(`unsched:${t.id}`), errorFor(`withdraw:${t.id}`));
+}
+
+function freeCells(t) {
+  const b = B();
+  const out = [];
+  const rooms = openSpaceRooms(b);
+  for (const slot of slotsSorted(b)) {
+    if (ui.day && slot.day !== ui.day) continue;
+    for (const room of rooms) if (!topicInCell(b, room.id, slot.id) && !(t.room_id === room.id && t.slot_id === slot.id)) out.push({ room, slot });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- sprints
+
+const LEVELS = { any: 'Any level', beginner: 'Beginner', intermediate: 'Intermediate', advanced: 'Advanced' };
+
+function moreWanted(p) {
+  if (p.capacity === null || p.capacity === undefined) return 'open to anyone';
+  const n = p.capacity - p.attendees.length;
+  return n > 0 ? `${n} more wanted` : 'full';
+}
+
+function tableText(p, day) {
+  const room = p.tables[day];
+  return room ? roomName(room) : 'no table yet';
+}
+
+VIEWS.sprints = () => {
+  const filters = h('form', { class: 'filters', 'aria-label': 'Filter projects', onsubmit: (e) => e.preventDefault() });
+  const list = h('div');
+  const count = h('p', { class: 'meta', role: 'status' });
+  const el = h('section', { class: 'view', 'aria-labelledby': 'sprints-h' },
+    h('div', { class: 'section-head' }, h('h2', { id: 'sprints-h' }, 'Sprints'),
+      h('a', { class: 'button', href: '#/new-project' }, 'List your project')),
+    filters, count, list);
+  let mountedFilters = false;
+
+  function mountFilters() {
+    const b = B();
+    const skills = [...new Set(b.projects.flatMap((p) => p.skills))].sort();
+    const sel = (id, label, options, field) => {
+      const s = h('select', { id, onchange: (e) => { ui.filters[field] = e.target.value; scheduleRender(); } },
+        options.map(([v, t]) => h('option', { value: v, selected: ui.filters[field] === v }, t)));
+      return h('div', { class: 'field' }, h('label', { for: id }, label), s);
+    };
+    filters.replaceChildren(
+      sel('f-skill', 'Skill', [['', 'Any skill'], ...skills.map((s) => [s, s])], 'skill'),
+      sel('f-level', 'Level', [['', 'Any level'], ...Object.entries(LEVELS).filter(([k]) => k !== 'any')], 'level'),
+      sel('f-day', 'Day', [['', 'Any day'], ...b.event.sprint_days.map((d) => [d, dayLabel(d)])], 'day'),
+      h('div', { class: 'field check' }, h('input', { type: 'checkbox', id: 'f-first', checked: ui.filters.first,
+        onchange: (e) => { ui.filters.first = e.target.checked; scheduleRender(); } }),
+      h('label', { for: 'f-first' }, 'First-time contributors welcome')));
+    filters.dataset.skills = skills.join('\n');
+  }
+
+  return { el, update() {
+    const b = B();
+    const skills = [...new Set(b.projects.flatMap((p) => p.skills))].sort();
+    if (!mountedFilters || filters.dataset.skills !== skills.join('\n')) { mountFilters(); mountedFilters = true; }
+    const f = ui.filters;
+    const shown = b.projects.filter((p) => (p.state === 'active' || (p.state === 'hidden' && isOrganizer()))
+      && (!f.skill || p.skills.includes(f.skill))
+      && (!f.level || p.level === f.level || p.level === 'any')
+      && (!f.day || p.days.includes(f.day))
+      && (!f.first || p.first_timers))
+      .sort((x, y) => x.name.localeCompare(y.name));
+    count.textContent = `${plural(shown.length, 'project', 'projects')} shown`;
+    replaceChildren(list, shown.length ? h('ul', { class: 'cards' }, shown.map((p) => h('li', null, projectCard(p))))
+      : h('p', null, 'No project matches these filters.'));
+  } };
+};
+
+function projectCard(p) {
+  const mine = p.attendees.includes(ui.me);
+  return h('article', { class: 'card project', 'aria-labelledby': `pn-${p.id}` },
+    h('h3', { id: `pn-${p.id}` }, h('a', { href: `#/project/${p.id}`, 'data-key': `plink:${p.id}` }, p.name)),
+    h('p', { class: 'meta' }, LEVELS[p.level] || p.level,
+      p.first_timers ? h('span', { class: 'badge' }, '★ first-timers welcome') : null,
+      p.state === 'hidden' ? h('span', { class: 'badge warn' }, 'hidden') : null,
+      mine ? h('span', { class: 'badge ok' }, '✓ you joined') : null),
+    p.skills.length ? h('p', { class: 'skills' }, 'Help wanted: ', p.skills.join(', ')) : null,
+    h('ul', { class: 'tables' }, p.days.map((d) => h('li', null, `${dayLabel(d)}: ${tableText(p, d)}`))),
+    h('p', { class: 'meta' }, `${plural(p.attendees.length, 'person', 'people')} joined · ${moreWanted(p)}`));
+}
+
+VIEWS.project = (r) => {
+  const body = h('div');
+  const el = h('section', { class: 'view', 'aria-labelledby': `proj-h` },
+    h('p', null, h('a', { href: '#/sprints' }, '← All projects')), body);
+  const form = projectForm(r.id);
+  let formOpen = false;
+  return { el, update() {
+    const b = B();
+    const p = find(b.projects, r.id);
+    if (!p) { replaceChildren(body, h('h2', { id: 'proj-h' }, 'Project not found')); return; }
+    const joined = ui.me !== null && p.attendees.includes(ui.me);
+    const jkey = `pjoin:${p.id}`;
+    const parts = [
+      h('h2', { id: 'proj-h' }, p.name),
+      h('p', null, safeLink(p.repo_url)),
+      h('p', { class: 'meta' }, LEVELS[p.level] || p.level,
+        p.first_timers ? h('span', { class: 'badge' }, '★ first-timers welcome') : null,
+        p.state !== 'active' ? h('span', { class: 'badge warn' }, p.state) : null),
+      p.description ? h('p', { class: 'desc' }, p.description) : null,
+      p.skills.length ? h('p', { class: 'skills' }, 'Help wanted with: ', p.skills.join(', ')) : null,
+      h('h3', null, 'Where to find it'),
+      p.days.length ? h('ul', { class: 'tables' }, p.days.map((d) => h('li', null, h('strong', null, dayLabel(d)), `: ${tableText(p, d)}`)))
+        : h('p', null, 'No sprint days chosen yet.'),
+      h('h3', null, 'People'),
+      h('p', null, 'Maintainers: ', p.maintainers.map((id) => participantName(b, id)).join(', ') || 'none'),
+      h('p', { id: 'joined-count' }, `${plural(p.attendees.length, 'person', 'people')} joined · ${moreWanted(p)}`),
+      p.attendees.length ? h('ul', { class: 'people' }, p.attendees.map((id) => h('li', null, participantName(b, id)))) : null,
+    ];
+    if (p.state === 'active') {
+      parts.push(h('div', { class: 'actions' }, btn(jkey, joined ? 'Leave this project' : 'Join this project',
+        () => act(jkey, { type: joined ? 'leave_project' : 'join_project', project_id: p.id }, joined ? 'You left.' : 'You joined.'),
+        { class: joined ? 'secondary' : '' })), errorFor(jkey));
+    }
+    if (canEditProject(p) && p.state !== 'withdrawn') parts.push(maintainerTools(p));
+    if (isOrganizer() && p.state !== 'withdrawn') {
+      const k = `phide:${p.id}`;
+      const hidden = p.state === 'hidden';
+      parts.push(h('div', { class: 'actions' }, btn(k, hidden ? 'Unhide project' : 'Hide project (organizer)',
+        () => act(k, { type: hidden ? 'unhide_project' : 'hide_project', project_id: p.id }, hidden ? 'Unhidden.' : 'Hidden.'),
+        { class: 'secondary' })), errorFor(k));
+    }
+    if (canEditProject(p) && p.state !== 'withdrawn') {
+      const d = h('details', { class: 'card', open: formOpen, ontoggle: (e) => { formOpen = e.target.open; if (formOpen) form.fill(p); } },
+        h('summary', null, 'Edit project details'), form.el);
+      parts.push(d);
+    }
+    replaceChildren(body, parts);
+    form.update();
+  } };
+};
+
+function safeLink(url) {
+  if (typeof url === 'string' && /^https?:\/\//i.test(url)) return h('a', { href: url, rel: 'noopener noreferrer', target: '_blank' }, url);
+  return h('span', null, url || '');
+}
+
+function maintainerTools(p) {
+  const b = B();
+  const rooms = sprintRooms(b);
+  const box = h('section', { class: 'card tools', 'aria-labelledby': `mt-${p.id}` }, h('h3', { id: `mt-${p.id}` }, 'Maintainer tools'));
+  const sprintDays = p.days.filter((d) => b.event.sprint_days.includes(d));
+  if (!sprintDays.length) box.append(h('p', null, 'Pick one of the event’s sprint days for your project to claim a table.'));
+  for (const d of sprintDays) {
+    const key = `table:${p.id}:${d}`;
+    const current = p.tables[d];
+    const free = rooms.filter((r) => r.id === current || !projectAtTable(b, d, r.id));
+    const sel = h('select', { id: `tsel-${p.id}-${d}`, 'data-key': `tsel:${p.id}:${d}`, onchange: (e) => ui.choice.set(key, e.target.value) },
+      free.map((r) => h('option', { value: r.id, selected: String(ui.choice.get(key) ?? current) === String(r.id) }, `${r.name} (${r.capacity} seats)`)));
+    box.append(h('div', { class: 'field' },
+      h('label', { for: `tsel-${p.id}-${d}` }, `Table on ${dayLabel(d)}${current ? ` (now: ${roomName(current)})` : ''}`),
+      h('div', { class: 'row' }, sel,
+        btn(key, current ? 'Move here' : 'Claim table', () => act(key, { type: 'claim_table', project_id: p.id, day: d, room_id: Number(sel.value) }, 'Table claimed.')),
+        current ? btn(`${key}:rel`, 'Release', () => act(key, { type: 'release_table', project_id: p.id, day: d }, 'Table released.'), { class: 'secondary' }) : null),
+      errorFor(key)));
+  }
+  const others = b.participants.filter((x) => !p.maintainers.includes(x.id)).sort((x, y) => x.name.localeCompare(y.name));
+  if (others.length) {
+    const mkey = `maint:${p.id}`;
+    const sel = h('select', { id: `msel-${p.id}`, 'data-key': `msel:${p.id}`, onchange: (e) => ui.choice.set(mkey, e.target.value) },
+      others.map((x) => h('option', { value: x.id, selected: ui.choice.get(mkey) === String(x.id) }, x.name)));
+    box.append(h('div', { class: 'field' }, h('label', { for: `msel-${p.id}` }, 'Add a co-maintainer'),
+      h('div', { class: 'row' }, sel, btn(mkey, 'Add', () => act(mkey, { type: 'add_maintainer', project_id: p.id, participant_id: Number(sel.value) }, 'Maintainer added.'))),
+      errorFor(mkey)));
+  }
+  const wkey = `pwithdraw:${p.id}`;
+  box.append(h('div', { class: 'actions' }, btn(wkey, 'Withdraw project', () => {
+    if (confirm(`Withdraw “${p.name}”? Its tables are released and it cannot be undone.`)) act(wkey, { type: 'withdraw_project', project_id: p.id }, 'Project withdrawn.');
+  }, { class: 'secondary danger' })), errorFor(wkey));
+  return box;
+}
+
+// The create / edit form. projectId null = create.
+function projectForm(projectId) {
+  const id = (n) => `pf-${projectId || 'new'}-${n}`;
+  const name = h('input', { id: id('name'), maxlength: 120, required: true });
+  const repo = h('input', { id: id('repo'), type: 'url', maxlength: 300, required: true, placeholder: 'https://github.com/…' });
+  const desc = h('textarea', { id: id('desc'), maxlength: 2000, rows: 4 });
+  const skills = h('input', { id: id('skills'), placeholder: 'python, docs, testing' });
+  const level = h('select', { id: id('level') }, Object.entries(LEVELS).map(([v, t]) => h('option', { value: v }, t)));
+  const first = h('input', { id: id('first'), type: 'checkbox' });
+  const capacity = h('input', { id: id('cap'), type: 'number', min: 1, max: 10000, inputmode: 'numeric' });
+  const daysBox = h('fieldset', { class: 'days' });
+  const err = h('div');
+  const key = projectId ? `pedit:${projectId}` : 'pcreate';
+  const submit = h('button', { type: 'submit', 'data-key': key }, projectId ? 'Save changes' : 'Create project');
+  let hadCapacity = false;
+
+  function renderDays(selected) {
+    const b = B();
+    daysBox.replaceChildren(h('legend', null, 'Sprint days'), ...b.event.sprint_days.map((d) => h('div', { class: 'check' },
+      h('input', { type: 'checkbox', id: id(`day-${d}`), value: d, checked: selected.includes(d) }),
+      h('label', { for: id(`day-${d}`) }, dayLabel(d)))));
+  }
+
+  const el = h('form', { class: 'stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const msg = {
+      type: projectId ? 'edit_project' : 'create_project',
+      name: name.value.trim(), repo_url: repo.value.trim(), description: desc.value.trim(),
+      skills: skills.value.split(',').map((s) => s.trim()).filter(Boolean),
+      level: level.value, first_timers: first.checked,
+      days: [...daysBox.querySelectorAll('input:checked')].map((c) => c.value),
+    };
+    if (projectId) msg.project_id = projectId;
+    if (capacity.value) msg.capacity = Number(capacity.value);
+    else if (projectId && hadCapacity) msg.capacity = null;
+    const ack = await act(key, msg, projectId ? 'Saved.' : 'Project created.');
+    if (ack && !projectId) location.hash = `#/project/${ack.project_id}`;
+  } },
+  h('label', { for: id('name') }, 'Project name'), name,
+  h('label', { for: id('repo') }, 'Repository URL'), repo,
+  h('label', { for: id('desc') }, 'What do you need help with?'), desc,
+  h('label', { for: id('skills') }, 'Skills wanted (comma separated, up to 10)'), skills,
+  h('label', { for: id('level') }, 'Level'), level,
+  h('div', { class: 'check' }, first, h('label', { for: id('first') }, 'First-time contributors welcome')),
+  daysBox,
+  h('label', { for: id('cap') }, 'How many sprinters can you take? (empty = no limit)'), capacity,
+  h('div', { class: 'row' }, submit), err);
+
+  return {
+    el,
+    fill(p) {
+      name.value = p ? p.name : '';
+      repo.value = p ? p.repo_url : '';
+      desc.value = p ? p.description || '' : '';
+      skills.value = p ? p.skills.join(', ') : '';
+      level.value = p ? p.level : 'any';
+      first.checked = p ? !!p.first_timers : true;
+      capacity.value = p && p.capacity ? p.capacity : '';
+      hadCapacity = !!(p && p.capacity);
+      renderDays(p ? p.days : B().event.sprint_days);
+    },
+    update() {
+      submit.disabled = ui.busy.has(key);
+      replaceChildren(err, errorFor(key));
+    },
+  };
+}
+
+VIEWS['new-project'] = () => {
+  const form = projectForm(null);
+  let filled = false;
+  const el = h('section', { class: 'view', 'aria-labelledby': 'np-h' },
+    h('p', null, h('a', { href: '#/sprints' }, '← All projects')),
+    h('h2', { id: 'np-h' }, 'List your sprint project'),
+    h('p', null, 'You become its maintainer: claim a table per day and see who joined.'), form.el);
+  return { el, update() { if (!filled) { form.fill(null); filled = true; } form.update(); } };
+};
+
+// ---------------------------------------------------------------- my day
+
+VIEWS.me = () => {
+  const body = h('div');
+  const el = h('section', { class: 'view', 'aria-labelledby': 'me-h' }, h('h2', { id: 'me-h' }, 'My day'), body);
+  return { el, update() {
+    const b = B();
+    if (ui.me === null) { replaceChildren(body, h('p', null, 'Join the event to see your own agenda here.')); return; }
+    const items = [];   // {day, start, el}
+    const later = [];
+    for (const t of b.topics) {
+      const mine = t.convener === ui.me;
+      const voted = t.voters.includes(ui.me);
+      if (!mine && !voted) continue;
+      if (t.state !== 'proposed' && t.state !== 'scheduled') continue;
+      const why = mine ? 'you convene' : 'you voted';
+      if (t.state === 'scheduled') {
+        const s = find(b.slots, t.slot_id);
+        if (s) {
+          items.push({ day: s.day, start: s.start, el: h('li', { class: 'agenda-item' },
+            h('span', { class: 'when' }, slotLabel(s, tz())), ' ', h('strong', null, t.title),
+            h('span', { class: 'meta' }, ` · ${roomName(t.room_id)} · ${why}`)) });
+          continue;
+        }
+      }
+      later.push(h('li', null, h('strong', null, t.title), h('span', { class: 'meta' }, ` · not scheduled yet · ${why} · ${plural(t.voters.length, 'vote', 'votes')}`)));
+    }
+    for (const p of b.projects) {
+      if (p.state === 'withdrawn') continue;
+      const maint = p.maintainers.includes(ui.me);
+      if (!maint && !p.attendees.includes(ui.me)) continue;
+      for (const d of p.days) {
+        items.push({ day: d, start: `${d}T99`, el: h('li', { class: 'agenda-item' },
+          h('span', { class: 'when' }, 'Sprint'), ' ', h('a', { href: `#/project/${p.id}` }, p.name),
+          h('span', { class: 'meta' }, ` · ${tableText(p, d)} · ${maint ? 'you maintain it' : 'you joined'}`)) });
+      }
+    }
+    items.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    const byDay = new Map();
+    for (const it of items) { if (!byDay.has(it.day)) byDay.set(it.day, []); byDay.get(it.day).push(it.el); }
+    const parts = [];
+    if (!items.length && !later.length) parts.push(h('p', null, 'Nothing yet: vote for topics, propose one, or join a sprint project.'));
+    for (const [d, els] of [...byDay.entries()].sort()) parts.push(h('h3', null, dayLabel(d)), h('ul', { class: 'agenda' }, els));
+    if (later.length) parts.push(h('h3', null, 'Not scheduled yet'), h('ul', { class: 'agenda' }, later));
+    parts.push(personalLink());
+    replaceChildren(body, parts);
+  } };
+};
+
+function personalLink() {
+  if (!ui.secret) return null;
+  const url = `${location.origin}/e/${encodeURIComponent(ui.slug)}#secret=${encodeURIComponent(ui.secret)}`;
+  const input = h('input', { id: 'plink', readonly: true, value: url, 'data-key': 'plink' });
+  return h('details', { class: 'card' }, h('summary', null, 'Continue on another device'),
+    h('p', null, 'Open this personal link on your other device to be the same person there. Keep it to yourself: anyone with it can act as you.'),
+    h('label', { for: 'plink' }, 'Your personal link'), h('div', { class: 'row' }, input,
+      btn('copy-link', 'Copy', async () => {
+        try { await navigator.clipboard.writeText(url); announce('Link copied.'); } catch { input.select(); }
+      })));
+}
+
+// ---------------------------------------------------------------- organizer
+
+VIEWS.organize = () => {
+  const body = h('div');
+  const el = h('section', { class: 'view', 'aria-labelledby': 'org-h' }, h('h2', { id: 'org-h' }, 'Organize'), body);
+  const forms = organizerForms();
+  return { el, update() {
+    if (!isOrganizer()) { replaceChildren(body, h('p', null, 'Only organizers can use this page. Open the organizer link printed by the server to become one.')); return; }
+    forms.update();
+    if (!body.firstChild || body.firstChild !== forms.el) body.replaceChildren(forms.el);
+  } };
+};
+
+function organizerForms() {
+  // Settings
+  const cap = h('input', { id: 'o-cap', type: 'number', min: 0, max: 1000, inputmode: 'numeric' });
+  const capErr = h('div');
+  const capForm = h('form', { class: 'row', onsubmit: (e) => { e.preventDefault(); act('o-cap', { type: 'set_vote_cap', vote_cap: Number(cap.value || 0) }, 'Vote cap saved.'); } },
+    h('label', { for: 'o-cap' }, 'Votes per person (0 = unlimited)'), cap, h('button', { type: 'submit', 'data-key': 'o-cap' }, 'Save'));
+  const lockP = h('input', { type: 'checkbox', id: 'o-lock-p' });
+  const lockV = h('input', { type: 'checkbox', id: 'o-lock-v' });
+  const lockErr = h('div');
+  const lockForm = h('form', { class: 'stack', onsubmit: (e) => { e.preventDefault(); act('o-lock', { type: 'set_locks', proposals: lockP.checked, voting: lockV.checked }, 'Locks saved.'); } },
+    h('div', { class: 'check' }, lockP, h('label', { for: 'o-lock-p' }, 'Lock proposals (no new topics or projects)')),
+    h('div', { class: 'check' }, lockV, h('label', { for: 'o-lock-v' }, 'Lock voting')),
+    h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-lock' }, 'Save locks')));
+  let settingsSeq = -1;
+
+  // Rooms
+  const rName = h('input', { id: 'o-room', maxlength: 120 });
+  const rKind = h('select', { id: 'o-kind' }, h('option', { value: 'open_space' }, 'Open-space room'), h('option', { value: 'sprint' }, 'Sprint table / area'));
+  const rCap = h('input', { id: 'o-rcap', type: 'number', min: 1, value: 20, inputmode: 'numeric' });
+  const roomErr = h('div');
+  const roomList = h('div');
+  const roomForm = h('form', { class: 'stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const ack = await act('o-room', { type: 'add_room', name: rName.value.trim(), kind: rKind.value, capacity: Number(rCap.value || 0) }, 'Room added.');
+    if (ack) rName.value = '';
+  } },
+  h('label', { for: 'o-room' }, 'Room or table name'), rName,
+  h('label', { for: 'o-kind' }, 'Kind'), rKind,
+  h('label', { for: 'o-rcap' }, 'Capacity (people)'), rCap,
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-room' }, 'Add room')));
+
+  // Slots
+  const sDay = h('input', { id: 'o-day', type: 'date' });
+  const sStart = h('input', { id: 'o-start', type: 'time', value: '11:00' });
+  const sEnd = h('input', { id: 'o-end', type: 'time', value: '12:00' });
+  const tzNote = h('p', { class: 'meta' });
+  const slotErr = h('div');
+  const slotList = h('div');
+  const slotForm = h('form', { class: 'stack', onsubmit: async (e) => {
+    e.preventDefault();
+    if (!sDay.value || !sStart.value || !sEnd.value) { ui.errors.set('o-slot', 'Pick a day, a start and an end time.'); scheduleRender(); return; }
+    const zone = tz();
+    const ack = await act('o-slot', { type: 'add_slot', day: sDay.value, start: zonedToUtcIso(sDay.value, sStart.value, zone), end: zonedToUtcIso(sDay.value, sEnd.value, zone) }, 'Slot added.');
+    if (ack) { sStart.value = sEnd.value; const [hh, mm] = sEnd.value.split(':').map(Number); sEnd.value = `${String((hh + 1) % 24).padStart(2, '0')}:${String(mm).padStart(2, '0')}`; }
+  } },
+  tzNote,
+  h('label', { for: 'o-day' }, 'Day'), sDay,
+  h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'o-start' }, 'Starts'), sStart),
+    h('div', { class: 'field' }, h('label', { for: 'o-end' }, 'Ends'), sEnd)),
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-slot' }, 'Add slot')));
+
+  const topicsBox = h('div');
+  const projectsBox = h('div');
+  const filter = h('input', { id: 'o-pfilter', type: 'search', placeholder: 'Filter by name', oninput: (e) => { ui.roleFilter = e.target.value; scheduleRender(); } });
+  const peopleBox = h('div');
+  const links = h('p');
+
+  const el = h('div', { class: 'org' },
+    h('section', { class: 'card', 'aria-labelledby': 'o-set-h' }, h('h3', { id: 'o-set-h' }, 'Voting and locks'), capForm, capErr, lockForm, lockErr, links),
+    h('section', { class: 'card', 'aria-labelledby': 'o-rooms-h' }, h('h3', { id: 'o-rooms-h' }, 'Rooms and sprint tables'), roomList, roomForm, roomErr),
+    h('section', { class: 'card', 'aria-labelledby': 'o-slots-h' }, h('h3', { id: 'o-slots-h' }, 'Days and time slots'), slotList, slotForm, slotErr),
+    h('section', { class: 'card', 'aria-labelledby': 'o-topics-h' }, h('h3', { id: 'o-topics-h' }, 'Moderate topics'), topicsBox),
+    h('section', { class: 'card', 'aria-labelledby': 'o-proj-h' }, h('h3', { id: 'o-proj-h' }, 'Moderate sprint projects'), projectsBox),
+    h('section', { class: 'card', 'aria-labelledby': 'o-people-h' }, h('h3', { id: 'o-people-h' }, 'People and roles'),
+      h('label', { for: 'o-pfilter' }, 'Find a person'), filter, peopleBox));
+
+  return { el, update() {
+    const b = B();
+    if (settingsSeq < 0 || document.activeElement !== cap) cap.value = b.event.vote_cap;
+    if (!ui.busy.has('o-lock')) { lockP.checked = b.event.proposals_locked; lockV.checked = b.event.voting_locked; }
+    settingsSeq = ui.store.seq;
+    replaceChildren(capErr, errorFor('o-cap'));
+    replaceChildren(lockErr, errorFor('o-lock'));
+    replaceChildren(roomErr, errorFor('o-room'));
+    replaceChildren(slotErr, errorFor('o-slot'));
+    replaceChildren(links, 'Lobby display: ', h('a', { href: `/lobby/${encodeURIComponent(ui.slug)}` }, `/lobby/${ui.slug}`),
+      ' · Board as JSON: ', h('a', { href: `/api/events/${encodeURIComponent(ui.slug)}` }, 'snapshot'));
+    tzNote.textContent = `Times are in the event’s time zone (${tz()}).`;
+    if (!sDay.value) sDay.value = days(b).slice(-1)[0] || todayIn(tz());
+
+    replaceChildren(roomList, b.rooms.length ? h('ul', { class: 'plain' }, b.rooms.map((r) => h('li', null,
+      h('strong', null, r.name), ` · ${r.kind === 'sprint' ? 'sprint table' : 'open space'} · ${r.capacity} people`))) : h('p', null, 'No rooms yet.'));
+    const byDay = new Map();
+    for (const s of slotsSorted(b)) { if (!byDay.has(s.day)) byDay.set(s.day, []); byDay.get(s.day).push(slotLabel(s, tz())); }
+    replaceChildren(slotList, byDay.size ? h('ul', { class: 'plain' }, [...byDay.entries()].map(([d, l]) => h('li', null, h('strong', null, dayLabel(d)), `: ${l.join(', ')}`)))
+      : h('p', null, 'No slots yet.'));
+    if (b.event.sprint_days.length) slotList.append(h('p', { class: 'meta' }, `Sprint days: ${b.event.sprint_days.map(dayLabel).join(', ')}`));
+
+    // topics
+    const topics = b.topics.filter((t) => t.state !== 'withdrawn').sort((x, y) => x.id - y.id);
+    const live = topics.filter((t) => t.state === 'proposed' || t.state === 'scheduled');
+    replaceChildren(topicsBox, topics.length ? h('ul', { class: 'plain modlist' }, topics.map((t) => {
+      const hkey = `hide:${t.id}`;
+      const mkey = `merge:${t.id}`;
+      const row = [h('strong', null, t.title), h('span', { class: 'meta' }, ` · #${t.id} · ${t.state}${t.state === 'merged' ? ` into #${t.merged_into}` : ''} · ${plural(t.voters.length, 'vote', 'votes')} · by ${participantName(b, t.convener)}`)];
+      const acts = [];
+      if (t.state === 'hidden') acts.push(btn(hkey, 'Unhide', () => act(hkey, { type: 'unhide_topic', topic_id: t.id }, 'Unhidden.')));
+      else if (t.state !== 'merged') acts.push(btn(hkey, 'Hide', () => act(hkey, { type: 'hide_topic', topic_id: t.id }, 'Hidden.'), { class: 'secondary', 'aria-label': `Hide ${t.title}` }));
+      const targets = live.filter((x) => x.id !== t.id);
+      if (t.state !== 'merged' && t.state !== 'hidden' && targets.length) {
+        const sel = h('select', { id: `msel-t-${t.id}`, 'data-key': `mselt:${t.id}`, onchange: (e) => ui.choice.set(mkey, e.target.value) },
+          targets.map((x) => h('option', { value: x.id, selected: ui.choice.get(mkey) === String(x.id) }, `#${x.id} ${x.title}`)));
+        acts.push(h('label', { for: `msel-t-${t.id}`, class: 'inline' }, 'Merge into'), sel,
+          btn(mkey, 'Merge', () => act(mkey, { type: 'merge_topic', topic_id: t.id, into_topic_id: Number(sel.value) }, 'Merged.'), { class: 'secondary', 'aria-label': `Merge ${t.title} into the chosen topic` }));
+      }
+      return h('li', null, row, h('div', { class: 'actions' }, acts), errorFor(hkey), errorFor(mkey));
+    })) : h('p', null, 'No topics yet.'));
+
+    const projects = b.projects.filter((p) => p.state !== 'withdrawn');
+    replaceChildren(projectsBox, projects.length ? h('ul', { class: 'plain modlist' }, projects.map((p) => {
+      const k = `phide:${p.id}`;
+      const hidden = p.state === 'hidden';
+      return h('li', null, h('a', { href: `#/project/${p.id}` }, p.name), h('span', { class: 'meta' }, ` · ${p.state} · ${plural(p.attendees.length, 'sprinter', 'sprinters')}`),
+        h('div', { class: 'actions' }, btn(k, hidden ? 'Unhide' : 'Hide', () => act(k, { type: hidden ? 'unhide_project' : 'hide_project', project_id: p.id }, hidden ? 'Unhidden.' : 'Hidden.'), { class: 'secondary', 'aria-label': `${hidden ? 'Unhide' : 'Hide'} ${p.name}` })),
+        errorFor(k));
+    })) : h('p', null, 'No projects yet.'));
+
+    const q = ui.roleFilter.trim().toLowerCase();
+    const people = b.participants.filter((p) => !q || p.name.toLowerCase().includes(q)).sort((x, y) => x.name.localeCompare(y.name));
+    const shown = people.slice(0, 40);
+    replaceChildren(peopleBox, h('p', { class: 'meta' }, `${plural(people.length, 'person', 'people')}${people.length > shown.length ? `, showing ${shown.length}: type to narrow down` : ''}`),
+      h('ul', { class: 'plain modlist' }, shown.map((p) => {
+        const k = `role:${p.id}`;
+        const sel = h('select', { id: `role-${p.id}`, 'data-key': `rolesel:${p.id}`, onchange: (e) => ui.choice.set(k, e.target.value) },
+          ['attendee', 'maintainer', 'organizer'].map((r) => h('option', { value: r, selected: (ui.choice.get(k) || p.role) === r }, r)));
+        return h('li', null, h('label', { for: `role-${p.id}` }, p.name, p.id === ui.me ? ' (you)' : ''), ' ', sel,
+          btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${p.name}` }),
+          errorFor(k));
+      })));
+  } };
+}

@@ -1,0 +1,303 @@
+// Board state shared by the attendee app and the lobby display.
+// applyChange() follows the change table of docs/protocol.md exactly; a Store
+// wraps a board with its seq and tells listeners when it changed.
+
+function byId(list, id) {
+  for (const x of list) if (x.id === id) return x;
+  return null;
+}
+
+function removeFrom(list, value) {
+  const i = list.indexOf(value);
+  if (i >= 0) list.splice(i, 1);
+}
+
+function upsert(list, item) {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i >= 0) list[i] = item; else list.push(item);
+}
+
+export function emptyBoard(slug) {
+  return {
+    event: { slug, name: slug, timezone: 'UTC', vote_cap: 0, sprint_days: [],
+             proposals_locked: false, voting_locked: false },
+    rooms: [], slots: [], participants: [], topics: [], projects: [],
+  };
+}
+
+// Normalise a board received in a snapshot so later code can rely on every list existing.
+export function normaliseBoard(board, slug) {
+  const b = Object.assign(emptyBoard(slug), board || {});
+  b.event = Object.assign(emptyBoard(slug).event, b.event || {});
+  for (const t of b.topics) if (!Array.isArray(t.voters)) t.voters = [];
+  for (const p of b.projects) {
+    if (!Array.isArray(p.attendees)) p.attendees = [];
+    if (!Array.isArray(p.maintainers)) p.maintainers = [];
+    if (!Array.isArray(p.skills)) p.skills = [];
+    if (!Array.isArray(p.days)) p.days = [];
+    if (!p.tables || typeof p.tables !== 'object') p.tables = {};
+  }
+  return b;
+}
+
+function clearCell(t) {
+  t.room_id = null;
+  t.slot_id = null;
+}
+
+// Apply one `change` message to a board (mutates it). Unknown kinds are ignored
+// so an older page keeps working against a newer server.
+export function applyChange(b, ch) {
+  const topic = (id) => byId(b.topics, id);
+  const project = (id) => byId(b.projects, id);
+  switch (ch.kind) {
+    case 'event_created':
+      Object.assign(b.event, { name: ch.name, timezone: ch.timezone, vote_cap: ch.vote_cap,
+                               sprint_days: ch.sprint_days || [] });
+      if (ch.event) b.event.slug = ch.event;
+      break;
+    case 'room_added': upsert(b.rooms, ch.room); break;
+    case 'slot_added': upsert(b.slots, ch.slot); break;
+    case 'vote_cap_set': b.event.vote_cap = ch.vote_cap; break;
+    case 'locks_set':
+      b.event.proposals_locked = !!ch.proposals;
+      b.event.voting_locked = !!ch.voting;
+      break;
+    case 'topic_hidden': {
+      const t = topic(ch.topic_id);
+      if (t) { t.state = 'hidden'; clearCell(t); }
+      break;
+    }
+    case 'topic_unhidden': {
+      const t = topic(ch.topic_id);
+      if (t) { t.state = 'proposed'; clearCell(t); }
+      break;
+    }
+    case 'topic_merged': {
+      const t = topic(ch.topic_id);
+      const into = topic(ch.into_topic_id);
+      if (t) {
+        if (into) for (const v of t.voters) if (!into.voters.includes(v)) into.voters.push(v);
+        t.voters = [];
+        t.state = 'merged';
+        t.merged_into = ch.into_topic_id;
+        clearCell(t);
+      }
+      break;
+    }
+    case 'project_hidden': { const p = project(ch.project_id); if (p) p.state = 'hidden'; break; }
+    case 'project_unhidden': { const p = project(ch.project_id); if (p) p.state = 'active'; break; }
+    case 'participant_joined': upsert(b.participants, ch.participant); break;
+    case 'participant_role_set': {
+      const p = byId(b.participants, ch.participant_id);
+      if (p) p.role = ch.role;
+      break;
+    }
+    case 'topic_proposed': {
+      const t = Object.assign({ voters: [], room_id: null, slot_id: null, merged_into: null }, ch.topic);
+      upsert(b.topics, t);
+      break;
+    }
+    case 'topic_edited': {
+      const t = topic(ch.topic_id);
+      if (t) {
+        if (ch.title !== undefined) t.title = ch.title;
+        if (ch.description !== undefined) t.description = ch.description;
+      }
+      break;
+    }
+    case 'topic_withdrawn': {
+      const t = topic(ch.topic_id);
+      if (t) { t.state = 'withdrawn'; clearCell(t); }
+      break;
+    }
+    case 'topic_scheduled': {
+      const t = topic(ch.topic_id);
+      if (t) { t.state = 'scheduled'; t.room_id = ch.room_id; t.slot_id = ch.slot_id; }
+      break;
+    }
+    case 'topic_unscheduled': {
+      const t = topic(ch.topic_id);
+      if (t) { t.state = 'proposed'; clearCell(t); }
+      break;
+    }
+    case 'vote_added': {
+      const t = topic(ch.topic_id);
+      if (t && !t.voters.includes(ch.participant_id)) t.voters.push(ch.participant_id);
+      break;
+    }
+    case 'vote_removed': { const t = topic(ch.topic_id); if (t) removeFrom(t.voters, ch.participant_id); break; }
+    case 'project_created':
+    case 'project_edited': {
+      const p = normaliseBoard({ projects: [Object.assign({}, ch.project)] }).projects[0];
+      upsert(b.projects, p);
+      if (ch.kind === 'project_created') {
+        // Creating a project makes an attendee creator a maintainer (protocol.md, "Rules").
+        for (const id of p.maintainers) {
+          const who = byId(b.participants, id);
+          if (who && who.role === 'attendee') who.role = 'maintainer';
+        }
+      }
+      break;
+    }
+    case 'project_withdrawn': {
+      const p = project(ch.project_id);
+      if (p) { p.state = 'withdrawn'; p.tables = {}; }
+      break;
+    }
+    case 'maintainer_added': {
+      const p = project(ch.project_id);
+      if (p && !p.maintainers.includes(ch.participant_id)) p.maintainers.push(ch.participant_id);
+      break;
+    }
+    case 'table_claimed': { const p = project(ch.project_id); if (p) p.tables[ch.day] = ch.room_id; break; }
+    case 'table_released': { const p = project(ch.project_id); if (p) delete p.tables[ch.day]; break; }
+    case 'project_joined': {
+      const p = project(ch.project_id);
+      if (p && !p.attendees.includes(ch.participant_id)) p.attendees.push(ch.participant_id);
+      break;
+    }
+    case 'project_left': { const p = project(ch.project_id); if (p) removeFrom(p.attendees, ch.participant_id); break; }
+    default: break;
+  }
+  return b;
+}
+
+// A board plus its seq. apply() returns 'applied', 'old' (seq already seen) or 'gap'.
+export class Store {
+  constructor(slug) {
+    this.slug = slug;
+    this.board = null;
+    this.seq = 0;
+    this.listeners = new Set();
+  }
+
+  onChange(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+
+  notify(reason) { for (const fn of this.listeners) fn(reason); }
+
+  setSnapshot(msg) {
+    this.board = normaliseBoard(msg.board, this.slug);
+    this.seq = msg.seq;
+    this.notify('snapshot');
+  }
+
+  apply(ch) {
+    if (!this.board) return 'gap';
+    if (ch.seq <= this.seq) return 'old';
+    if (ch.seq !== this.seq + 1) return 'gap';
+    applyChange(this.board, ch);
+    this.seq = ch.seq;
+    this.notify(ch);
+    return 'applied';
+  }
+}
+
+// ---- selectors shared by both pages ----
+
+export const find = byId;
+
+export function participantName(b, id) {
+  const p = byId(b.participants, id);
+  return p ? p.name : 'someone';
+}
+
+export function slotsSorted(b) {
+  return [...b.slots].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.id - y.id));
+}
+
+export function days(b) {
+  return [...new Set(slotsSorted(b).map((s) => s.day))];
+}
+
+export function openSpaceRooms(b) {
+  return b.rooms.filter((r) => r.kind === 'open_space');
+}
+
+export function sprintRooms(b) {
+  return b.rooms.filter((r) => r.kind === 'sprint');
+}
+
+export function topicInCell(b, roomId, slotId) {
+  return b.topics.find((t) => t.state === 'scheduled' && t.room_id === roomId && t.slot_id === slotId) || null;
+}
+
+export function visibleTopics(b) {
+  return b.topics.filter((t) => t.state === 'proposed' || t.state === 'scheduled');
+}
+
+export function byVotes(a, b) {
+  return b.voters.length - a.voters.length || a.id - b.id;
+}
+
+export function unscheduled(b) {
+  return b.topics.filter((t) => t.state === 'proposed').sort(byVotes);
+}
+
+export function liveProjects(b) {
+  return b.projects.filter((p) => p.state === 'active');
+}
+
+export function projectAtTable(b, day, roomId) {
+  return b.projects.find((p) => p.state !== 'withdrawn' && p.tables[day] === roomId) || null;
+}
+
+export function votesUsed(b, me) {
+  // Live votes: votes on topics that still count (not withdrawn or merged away).
+  return b.topics.filter((t) => t.voters.includes(me) && t.state !== 'withdrawn' && t.state !== 'merged').length;
+}
+
+// ---- time helpers (slot start/end are UTC; show them in the event's time zone) ----
+
+const fmtCache = new Map();
+function fmt(tz, opts) {
+  const key = tz + JSON.stringify(opts);
+  let f = fmtCache.get(key);
+  if (!f) {
+    try { f = new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: tz }, opts)); }
+    catch { f = new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: 'UTC' }, opts)); }
+    fmtCache.set(key, f);
+  }
+  return f;
+}
+
+export function timeLabel(iso, tz) {
+  return fmt(tz, { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+}
+
+export function slotLabel(slot, tz) {
+  return `${timeLabel(slot.start, tz)}–${timeLabel(slot.end, tz)}`;
+}
+
+export function dayLabel(day) {
+  // `day` is a calendar date (YYYY-MM-DD) already in the event's zone: format it at noon UTC.
+  const d = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  return fmt('UTC', { weekday: 'short', day: 'numeric', month: 'short' }).format(d);
+}
+
+// Today's calendar date in the event's time zone.
+export function todayIn(tz, now = new Date()) {
+  const parts = fmt(tz, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (t) => parts.find((p) => p.type === t).value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+// Offset (ms) of time zone `tz` from UTC at instant `ms`.
+function tzOffset(ms, tz) {
+  const parts = fmt(tz, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit',
+                          minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+  const get = (t) => Number(parts.find((p) => p.type === t).value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+// "2026-05-15" + "11:00" in the event's zone → "2026-05-15T18:00:00Z".
+export function zonedToUtcIso(day, hhmm, tz) {
+  const [y, m, d] = day.split('-').map(Number);
+  const [hh, mm] = hhmm.split(':').map(Number);
+  const guess = Date.UTC(y, m - 1, d, hh, mm);
+  let utc = guess - tzOffset(guess, tz);
+  utc = guess - tzOffset(utc, tz);
+  return new Date(utc).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

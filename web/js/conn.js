@@ -1,0 +1,198 @@
+// One WebSocket connection to boardwalk, shared by the attendee app and the lobby.
+// - splits every server frame on "\n" (JSON Lines) and handles each message in order;
+// - subscribes with `since` = last seq on every (re)connect, so the page resyncs exactly;
+// - reconnects forever with capped, jittered exponential backoff;
+// - checks that a quiet connection is still alive (Wi-Fi drops without a close);
+// - request() returns a promise for the one `ack` or `error` answering it.
+
+export class OfflineError extends Error {
+  constructor() {
+    super('You are offline right now; the page reconnects by itself. Try again in a moment.');
+    this.code = 'offline';
+  }
+}
+
+export class ServerError extends Error {
+  constructor(msg) {
+    super(msg.message || msg.code || 'The server refused this.');
+    this.code = msg.code;
+    this.field = msg.field;
+  }
+}
+
+export class Connection {
+  // opts: { slug, store, onStatus(status), onReady(ack) (after each subscribe), idleCheckMs }
+  constructor(opts) {
+    this.slug = opts.slug;
+    this.store = opts.store;
+    this.onStatus = opts.onStatus || (() => {});
+    this.onReady = opts.onReady || (() => {});
+    this.idleCheckMs = opts.idleCheckMs || 60000;
+    this.ws = null;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.attempt = 0;
+    this.timer = null;
+    this.lastHeard = Date.now();
+    this.status = 'connecting';
+    this.subscribed = false;
+    this.resyncing = false;
+    this.url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    window.addEventListener('online', () => this.kick());
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.kick(); });
+    setInterval(() => this.checkAlive(), Math.min(15000, this.idleCheckMs));
+  }
+
+  setStatus(s) {
+    if (this.status === s) return;
+    this.status = s;
+    this.onStatus(s);
+  }
+
+  start() { this.open(); }
+
+  // Reconnect now instead of waiting for the backoff timer (network came back, tab shown).
+  kick() {
+    if (this.ws && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return;
+    clearTimeout(this.timer);
+    this.attempt = 0;
+    this.open();
+  }
+
+  open() {
+    clearTimeout(this.timer);
+    this.setStatus('connecting');
+    let ws;
+    try { ws = new WebSocket(this.url); } catch { this.scheduleReconnect(); return; }
+    this.ws = ws;
+    this.subscribed = false;
+    ws.onopen = () => {
+      this.lastHeard = Date.now();
+      this.subscribe();
+    };
+    ws.onmessage = (ev) => {
+      if (ws !== this.ws) return;
+      this.lastHeard = Date.now();
+      if (typeof ev.data !== 'string') return;
+      for (const line of ev.data.split('\n')) {
+        if (!line.trim()) continue;
+        let msg;
+        try { msg = JSON.parse(line); } catch { continue; }
+        this.handle(msg);
+      }
+    };
+    ws.onclose = () => {
+      if (ws !== this.ws) return;
+      this.ws = null;
+      this.subscribed = false;
+      this.failPending();
+      this.setStatus('offline');
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => { /* onclose follows */ };
+  }
+
+  scheduleReconnect() {
+    clearTimeout(this.timer);
+    const base = Math.min(15000, 500 * 2 ** Math.min(this.attempt, 5));
+    const delay = base / 2 + Math.random() * base / 2;
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  drop() {
+    // Close a connection we no longer trust; onclose schedules the reconnect.
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    this.subscribed = false;
+    try { ws.close(); } catch { /* already closing */ }
+    this.failPending();
+    this.setStatus('offline');
+    this.scheduleReconnect();
+  }
+
+  failPending() {
+    for (const { reject, timer } of this.pending.values()) { clearTimeout(timer); reject(new OfflineError()); }
+    this.pending.clear();
+  }
+
+  checkAlive() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.subscribed) return;
+    if (Date.now() - this.lastHeard < this.idleCheckMs) return;
+    // A quiet line may be dead: re-subscribing from our seq costs one small answer.
+    this.subscribe();
+  }
+
+  async subscribe() {
+    const msg = { type: 'subscribe', event: this.slug };
+    if (this.store.board && this.store.seq > 0) msg.since = this.store.seq;
+    try {
+      const ack = await this.send(msg, 10000);
+      this.subscribed = true;
+      this.resyncing = false;
+      this.attempt = 0;
+      this.setStatus('online');
+      this.onReady(ack);
+    } catch (e) {
+      if (e instanceof ServerError) {
+        this.setStatus(e.code === 'not_found' ? 'not_found' : 'offline');
+        if (e.code !== 'not_found') this.drop();
+      } else {
+        this.drop();
+      }
+    }
+  }
+
+  handle(msg) {
+    switch (msg.type) {
+      case 'snapshot':
+        if (msg.event && msg.event !== this.slug) return;
+        this.store.setSnapshot(msg);
+        break;
+      case 'change': {
+        if (msg.event && msg.event !== this.slug) return;
+        const r = this.store.apply(msg);
+        if (r === 'gap' && !this.resyncing) {
+          // We missed something: ask again from what we have.
+          this.resyncing = true;
+          this.subscribe();
+        }
+        break;
+      }
+      case 'ack':
+      case 'error': {
+        const p = this.pending.get(msg.id);
+        if (!p) break;
+        this.pending.delete(msg.id);
+        clearTimeout(p.timer);
+        if (msg.type === 'ack') p.resolve(msg); else p.reject(new ServerError(msg));
+        break;
+      }
+      default: break;
+    }
+  }
+
+  // Send a request; resolves with the ack, rejects with ServerError or OfflineError.
+  send(msg, timeoutMs = 15000) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new OfflineError());
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        reject(new OfflineError());
+        this.drop();
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      ws.send(JSON.stringify(Object.assign({}, msg, { id })));
+    });
+  }
+
+  // A command for the joined participant: only once subscribed (and identified).
+  request(msg) {
+    if (!this.subscribed) return Promise.reject(new OfflineError());
+    return this.send(msg);
+  }
+}

@@ -1,0 +1,34 @@
+// The server's error codes (docs/protocol.md) in plain words. The server's own message is
+// kept where it names a field or a limit, because that is the useful part.
+const PLAIN = {
+  cell_taken: 'Too late: another topic just took that slot. Pick another free slot.',
+  table_taken: 'Too late: another project just took that table for that day.',
+  vote_cap_reached: 'Your votes are all used up. Remove a vote to vote for this one.',
+  already_voted: 'You already voted for this topic.',
+  not_voted: 'You had not voted for this topic.',
+  already_joined: 'You already joined this project.',
+  not_joined_project: 'You had not joined this project.',
+  project_full: 'This project is full: the maintainers cannot take more people.',
+  locked: 'The organizers have locked this for now.',
+  forbidden: 'You are not allowed to do that (only the owner or an organizer can).',
+  not_joined: 'Join the event with your name first.',
+  not_subscribed: 'Still connecting to the board. Try again in a moment.',
+  invalid_state: 'This item was withdrawn or changed; it cannot be changed any more.',
+  not_found: 'That no longer exists (it may have been removed a moment ago).',
+  storage_error: 'The server could not save this. Nothing changed; please try again.',
+  bad_secret: 'This link or device key is not valid.',
+  offline: 'You are offline right now; the page reconnects by itself. Try again in a moment.',
+};
+
+const WITH_SERVER_TEXT = new Set(['bad_request', 'invalid_value', 'too_long', 'conflict', 'locked', 'cell_taken', 'table_taken']);
+
+export function friendly(err) {
+  const code = err && err.code;
+  const server = err && err.message ? String(err.message) : '';
+  const plain = PLAIN[code];
+  if (plain && WITH_SERVER_TEXT.has(code) && server && server !== code) return `${plain} (${server})`;
+  if (plain) return plain;
+  if (code === 'too_long') return `That is too long: ${server}`;
+  if (code === 'invalid_value' || code === 'bad_request' || code === 'conflict') return `That did not work: ${server}`;
+  return server || 'Something went wrong. Please try again.';
+}
