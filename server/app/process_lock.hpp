@@ -1,0 +1,25 @@
+// One boardwalk process per database: the running server holds an exclusive lock on
+// DB.lock, so an offline command (import, organizer-code) cannot change the file under it.
+#pragma once
+
+#include <string>
+
+#include "domain/result.hpp"
+
+namespace boardwalk::app {
+
+class ProcessLock {
+ public:
+  static Result<ProcessLock> acquire(const std::string& db_path);
+  ProcessLock(ProcessLock&& other) noexcept;
+  ProcessLock& operator=(ProcessLock&&) = delete;
+  ProcessLock(const ProcessLock&) = delete;
+  ProcessLock& operator=(const ProcessLock&) = delete;
+  ~ProcessLock();
+
+ private:
+  explicit ProcessLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace boardwalk::app

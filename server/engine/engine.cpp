@@ -1,0 +1,380 @@
+#include "engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <stdexcept>
+
+#include "engine/secrets.hpp"
+#include "protocol/codec.hpp"
+
+namespace boardwalk::engine {
+
+using nlohmann::json;
+using protocol::Audience;
+using protocol::Frame;
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// What an ack tells the requester besides seq: the id of the thing it created.
+json ack_extra_for(const domain::ChangeBody& body) {
+  if (const auto* c = std::get_if<domain::TopicProposed>(&body)) return {{"topic_id", c->topic.id}};
+  if (const auto* c = std::get_if<domain::ProjectCreated>(&body)) return {{"project_id", c->project.id}};
+  if (const auto* c = std::get_if<domain::RoomAdded>(&body)) return {{"room_id", c->room.id}};
+  if (const auto* c = std::get_if<domain::SlotAdded>(&body)) return {{"slot_id", c->slot.id}};
+  return json::object();
+}
+
+storage::StoredChange to_stored(const std::string& slug, const domain::Change& change) {
+  return storage::StoredChange{slug, change.seq, std::string(domain::change_kind(change.body)),
+                               change.at,
+                               dump(protocol::encode_change(change, slug, Audience::storage))};
+}
+
+}  // namespace
+
+Engine::Engine(storage::Store& store, EngineOptions options)
+    : store_(store), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = [] { return static_cast<domain::UnixTime>(std::time(nullptr)); };
+  if (options_.replay_window == 0) options_.replay_window = 1;
+}
+
+Engine::~Engine() { stop(); }
+
+// --- loading ------------------------------------------------------------------------------
+
+Status Engine::rebuild(const std::string& slug) {
+  auto heads = store_.events();
+  if (!heads) return heads.error();
+  domain::Seq last = 0;
+  for (const auto& h : *heads) {
+    if (h.slug == slug) last = h.last_seq;
+  }
+  BoardSlot fresh;
+  const domain::Seq window = static_cast<domain::Seq>(options_.replay_window);
+  fresh.recent_first = std::max<domain::Seq>(1, last - window + 1);
+  auto status = store_.for_each_change(slug, 0, [&](const storage::StoredChange& stored) -> Status {
+    const json j = json::parse(stored.body, nullptr, false);
+    if (j.is_discarded()) {
+      return make_error("storage_error", "unreadable change " + std::to_string(stored.seq) + " of " + slug);
+    }
+    auto change = protocol::decode_change(j);
+    if (!change) return make_error("storage_error", "change " + std::to_string(stored.seq) + " of " + slug + ": " + change.error().message);
+    if (change->seq != fresh.board.seq() + 1) {
+      return make_error("storage_error", "event " + slug + " has a gap before seq " + std::to_string(change->seq));
+    }
+    fresh.board.apply(*change);
+    if (change->seq >= fresh.recent_first) {
+      fresh.recent.push_back(protocol::make_frame(dump(protocol::encode_change(*change, slug, Audience::clients))));
+    }
+    return Ok{};
+  });
+  if (!status) return status;
+  fresh.recent_first = fresh.board.seq() - static_cast<domain::Seq>(fresh.recent.size()) + 1;
+  auto& slot = boards_[slug];
+  fresh.subscribers = std::move(slot.subscribers);  // connections stay subscribed
+  slot = std::move(fresh);
+  event_count_ = boards_.size();
+  return Ok{};
+}
+
+Status Engine::load() {
+  auto heads = store_.events();
+  if (!heads) return heads.error();
+  for (const auto& h : *heads) {
+    if (auto s = rebuild(h.slug); !s) return s;
+    spdlog::info("loaded event '{}' at seq {}", h.slug, boards_[h.slug].board.seq());
+  }
+  return Ok{};
+}
+
+Result<domain::Seq> Engine::apply_now(const std::string& slug, const std::vector<Step>& steps) {
+  if (thread_.joinable()) throw std::logic_error("apply_now after start()");
+  const auto it = boards_.find(slug);
+  domain::Board copy = it == boards_.end() ? domain::Board{} : it->second.board;
+  std::vector<storage::StoredChange> stored;
+  std::vector<domain::Change> changes;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    auto body = copy.decide(steps[i].command, steps[i].actor);
+    if (!body) {
+      Error e = body.error();
+      e.message = "step " + std::to_string(i + 1) + " (" + std::string(domain::command_type(steps[i].command)) + "): " + e.message;
+      return e;
+    }
+    domain::Change change{copy.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
+    if (steps[i].actor.kind == domain::Actor::Kind::participant) change.actor = steps[i].actor.participant;
+    copy.apply(change);
+    stored.push_back(to_stored(slug, change));
+    changes.push_back(std::move(change));
+  }
+  if (auto s = store_.append(stored); !s) return s.error();
+  BoardSlot& slot = boards_[slug];
+  slot.board = std::move(copy);
+  for (const auto& c : changes) {
+    record_committed(slot, protocol::make_frame(dump(protocol::encode_change(c, slug, Audience::clients))));
+  }
+  event_count_ = boards_.size();
+  return slot.board.seq();
+}
+
+const domain::Board* Engine::board(const std::string& slug) const {
+  const auto it = boards_.find(slug);
+  return it == boards_.end() ? nullptr : &it->second.board;
+}
+
+std::vector<std::string> Engine::event_slugs() const {
+  std::vector<std::string> out;
+  for (const auto& [slug, slot] : boards_) out.push_back(slug);
+  return out;
+}
+
+// --- the writer thread --------------------------------------------------------------------
+
+void Engine::start() {
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Engine::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Engine::post(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void Engine::run() {
+  std::vector<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been done
+      batch.swap(queue_);
+    }
+    // Commands are decided in order and committed together; anything that reads state
+    // (subscribe, auth, snapshots) first waits for the pending group to be on disk, so it
+    // never sees or sends a change that is not yet durable.
+    for (auto& job : batch) {
+      if (auto* command = std::get_if<CommandJob>(&job)) {
+        stage(*command);
+      } else {
+        flush();
+        std::get<Task>(job)();
+      }
+    }
+    flush();
+    batch.clear();
+  }
+}
+
+Engine::BoardSlot* Engine::find(const std::string& slug) {
+  const auto it = boards_.find(slug);
+  return it == boards_.end() ? nullptr : &it->second;
+}
+
+void Engine::stage(CommandJob& job) {
+  Pending p;
+  p.connection = job.connection;
+  p.id = job.request.id;
+  const auto reject = [&](const Error& e) {
+    p.reply = protocol::encode_error(p.id, e);
+    pending_.push_back(std::move(p));
+  };
+  Connection& conn = connections_[job.connection.get()];
+
+  domain::Command command;
+  domain::Actor actor = domain::Actor::anonymous();
+  std::string secret;
+  if (auto* join = std::get_if<protocol::JoinRequest>(&job.request.body)) {
+    p.slug = join->event;
+    if (find(p.slug) == nullptr) return reject(make_error("not_found", "no event '" + p.slug + "'", "event"));
+    if (conn.participant != 0 && conn.joined == p.slug) actor = domain::Actor::of(conn.participant);
+    secret = new_secret();
+    domain::Join j;
+    j.name = join->name;
+    j.secret_hash = hash_secret(secret);
+    if (join->code) j.code_hash = hash_secret(*join->code);
+    command = std::move(j);
+  } else {
+    auto& request = std::get<protocol::CommandRequest>(job.request.body);
+    if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
+    p.slug = conn.joined;
+    actor = domain::Actor::of(conn.participant);
+    command = std::move(request.command);
+  }
+  BoardSlot* slot = find(p.slug);
+  if (slot == nullptr) return reject(make_error("not_found", "no event '" + p.slug + "'", "event"));
+
+  auto body = slot->board.decide(command, actor);
+  if (!body) return reject(body.error());
+  domain::Change change{slot->board.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
+  if (actor.kind == domain::Actor::Kind::participant) change.actor = actor.participant;
+  // Applied now so later commands in this group are decided against it; undone by rebuild()
+  // if the group's commit fails.
+  slot->board.apply(change);
+  p.ack_extra = ack_extra_for(change.body);
+  if (const auto* joined = std::get_if<domain::ParticipantJoined>(&change.body)) {
+    p.joined_as = joined->participant.id;
+    p.ack_extra = {{"participant", protocol::to_json_value(joined->participant)}, {"secret", secret}};
+  }
+  p.public_frame = protocol::make_frame(dump(protocol::encode_change(change, p.slug, Audience::clients)));
+  p.change = std::move(change);
+  pending_.push_back(std::move(p));
+}
+
+void Engine::flush() {
+  if (pending_.empty()) return;
+  std::vector<storage::StoredChange> stored;
+  for (const auto& p : pending_) {
+    if (p.change) stored.push_back(to_stored(p.slug, *p.change));
+  }
+  const Status committed = store_.append(stored);
+  if (!committed) {
+    spdlog::error("commit of {} change(s) failed: {}", stored.size(), committed.error().message);
+  }
+  std::vector<std::string> to_rebuild;
+  for (auto& p : pending_) {
+    if (!p.change) {
+      p.connection->deliver(p.reply);
+      continue;
+    }
+    if (!committed) {
+      p.connection->deliver(protocol::encode_error(
+          p.id, make_error("storage_error", "the change could not be stored; nothing changed, try again")));
+      if (std::find(to_rebuild.begin(), to_rebuild.end(), p.slug) == to_rebuild.end()) to_rebuild.push_back(p.slug);
+      continue;
+    }
+    if (p.joined_as) {
+      Connection& conn = connections_[p.connection.get()];
+      conn.joined = p.slug;
+      conn.participant = *p.joined_as;
+    }
+    p.connection->deliver(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
+    if (BoardSlot* slot = find(p.slug)) record_committed(*slot, p.public_frame);
+  }
+  pending_.clear();
+  // The in-memory boards ran ahead of the disk: put them back to what is stored.
+  for (const auto& slug : to_rebuild) {
+    if (auto s = rebuild(slug); !s) {
+      spdlog::critical("cannot reload event '{}' after a failed commit: {}", slug, s.error().message);
+    }
+  }
+}
+
+void Engine::record_committed(BoardSlot& slot, const Frame& frame) {
+  slot.recent.push_back(frame);
+  while (slot.recent.size() > options_.replay_window) {
+    slot.recent.pop_front();
+    ++slot.recent_first;
+  }
+  // Serialize once, send many: every subscriber queues the same immutable buffer.
+  for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
+}
+
+Frame Engine::snapshot_frame(BoardSlot& slot) {
+  if (slot.snapshot_seq != slot.board.seq()) {
+    slot.snapshot = protocol::make_frame(dump(protocol::encode_snapshot(slot.board)));
+    slot.snapshot_seq = slot.board.seq();
+  }
+  return slot.snapshot;
+}
+
+// --- requests that read -------------------------------------------------------------------
+
+void Engine::submit(SubscriberPtr connection, protocol::Request request) {
+  if (std::holds_alternative<protocol::SubscribeRequest>(request.body)) {
+    post(Task([this, connection = std::move(connection), request = std::move(request)] {
+      do_subscribe(connection, request.id, std::get<protocol::SubscribeRequest>(request.body));
+    }));
+  } else if (std::holds_alternative<protocol::AuthRequest>(request.body)) {
+    post(Task([this, connection = std::move(connection), request = std::move(request)] {
+      do_auth(connection, request.id, std::get<protocol::AuthRequest>(request.body));
+    }));
+  } else {
+    post(CommandJob{std::move(connection), std::move(request)});
+  }
+}
+
+void Engine::do_subscribe(const SubscriberPtr& connection, const json& id,
+                          const protocol::SubscribeRequest& request) {
+  BoardSlot* slot = find(request.event);
+  if (slot == nullptr) {
+    connection->deliver(protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
+    return;
+  }
+  Connection& conn = connections_[connection.get()];
+  if (!conn.subscribed.empty()) {
+    if (BoardSlot* old = find(conn.subscribed)) old->subscribers.erase(connection.get());
+  }
+  const domain::Seq seq = slot->board.seq();
+  const bool can_replay = request.since && *request.since <= seq && *request.since + 1 >= slot->recent_first;
+  if (can_replay) {
+    // Exactly the missed changes, from the in-memory window.
+    const auto first = static_cast<std::size_t>(*request.since + 1 - slot->recent_first);
+    for (std::size_t i = first; i < slot->recent.size(); ++i) connection->deliver(slot->recent[i]);
+  } else {
+    connection->deliver(snapshot_frame(*slot));
+  }
+  connection->deliver(protocol::encode_ack(id, seq, {{"mode", can_replay ? "replay" : "snapshot"}}));
+  slot->subscribers[connection.get()] = connection;
+  conn.subscribed = request.event;
+}
+
+void Engine::do_auth(const SubscriberPtr& connection, const json& id, const protocol::AuthRequest& request) {
+  BoardSlot* slot = find(request.event);
+  if (slot == nullptr) {
+    connection->deliver(protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
+    return;
+  }
+  const auto participant = slot->board.participant_by_secret(hash_secret(request.secret));
+  if (!participant) {
+    connection->deliver(protocol::encode_error(id, make_error("bad_secret", "this secret is not valid for the event", "secret")));
+    return;
+  }
+  Connection& conn = connections_[connection.get()];
+  conn.joined = request.event;
+  conn.participant = *participant;
+  connection->deliver(protocol::encode_ack(
+      id, slot->board.seq(), {{"participant", protocol::to_json_value(*slot->board.participant(*participant))}}));
+}
+
+void Engine::disconnect(const Subscriber* connection) {
+  post(Task([this, connection] {
+    const auto it = connections_.find(connection);
+    if (it == connections_.end()) return;
+    if (BoardSlot* slot = find(it->second.subscribed)) slot->subscribers.erase(connection);
+    connections_.erase(it);
+  }));
+}
+
+void Engine::snapshot(std::string slug, std::function<void(Frame)> done) {
+  post(Task([this, slug = std::move(slug), done = std::move(done)] {
+    BoardSlot* slot = find(slug);
+    done(slot ? snapshot_frame(*slot) : nullptr);
+  }));
+}
+
+void Engine::list_events(std::function<void(std::vector<EventSummary>)> done) {
+  post(Task([this, done = std::move(done)] {
+    std::vector<EventSummary> out;
+    for (const auto& [slug, slot] : boards_) {
+      const auto& info = slot.board.info();
+      out.push_back(EventSummary{slug, info.name, info.timezone, slot.board.seq()});
+    }
+    done(std::move(out));
+  }));
+}
+
+}  // namespace boardwalk::engine

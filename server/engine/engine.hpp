@@ -1,0 +1,137 @@
+// The one writer. Every request that reads or changes a board runs on the engine's own
+// thread, in arrival order, so each event's changes get one gap-free order without locks on
+// the boards. Commands that arrive while a commit is running are decided together and
+// committed in one transaction (group commit); nobody hears of a change (ack or broadcast)
+// before its transaction is on disk. Network threads only enqueue; they never wait for
+// SQLite, and the writer never waits for the network (Subscriber::deliver only queues).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "domain/board.hpp"
+#include "engine/subscriber.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/requests.hpp"
+#include "storage/store.hpp"
+
+namespace boardwalk::engine {
+
+struct EngineOptions {
+  std::size_t replay_window = 10000;  // recent changes per event kept for resync by seq
+  std::function<domain::UnixTime()> clock;  // defaults to the system clock
+};
+
+struct EventSummary {
+  std::string slug, name, timezone;
+  domain::Seq seq = 0;
+};
+
+class Engine {
+ public:
+  Engine(storage::Store& store, EngineOptions options);
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  ~Engine();
+
+  // Rebuilds every board from the store. Call once, before start().
+  Status load();
+  void start();
+  // Finishes every queued request (commits included), then stops the writer thread.
+  void stop();
+
+  // --- from any thread (after start) ------------------------------------------------------
+  void submit(SubscriberPtr connection, protocol::Request request);
+  void disconnect(const Subscriber* connection);
+  // `done` runs on the writer thread with the snapshot frame, or nullptr for no such event.
+  void snapshot(std::string slug, std::function<void(protocol::Frame)> done);
+  void list_events(std::function<void(std::vector<EventSummary>)> done);
+
+  // --- before start() only (set-up, CLI) ---------------------------------------------------
+  struct Step {
+    domain::Command command;
+    domain::Actor actor;
+  };
+  // Applies all steps to one event atomically: all are stored or none (on a copy of the
+  // board). Returns the resulting seq, or the first step's error (with its index in field).
+  Result<domain::Seq> apply_now(const std::string& slug, const std::vector<Step>& steps);
+  [[nodiscard]] const domain::Board* board(const std::string& slug) const;
+  [[nodiscard]] std::vector<std::string> event_slugs() const;
+
+  [[nodiscard]] std::size_t event_count() const { return event_count_.load(); }
+
+ private:
+  struct BoardSlot {
+    domain::Board board;
+    std::unordered_map<const Subscriber*, SubscriberPtr> subscribers;
+    std::deque<protocol::Frame> recent;  // public change frames, seq recent_first..board.seq()
+    domain::Seq recent_first = 1;
+    protocol::Frame snapshot;  // cached for snapshot_seq
+    domain::Seq snapshot_seq = -1;
+  };
+  struct Connection {
+    std::string subscribed;  // event slug this connection receives changes of
+    std::string joined;      // event slug the participant belongs to
+    domain::Id participant = 0;
+  };
+  struct CommandJob {
+    SubscriberPtr connection;
+    protocol::Request request;
+  };
+  using Task = std::function<void()>;
+  using Job = std::variant<CommandJob, Task>;
+
+  // A decided change waiting for its group's commit, or an answer that must keep its place
+  // in the reply order behind such changes.
+  struct Pending {
+    SubscriberPtr connection;
+    nlohmann::json id;
+    std::string slug;
+    std::optional<domain::Change> change;
+    protocol::Frame public_frame;   // the broadcast, encoded once
+    nlohmann::json ack_extra;
+    protocol::Frame reply;          // an error decided without touching storage
+    std::optional<domain::Id> joined_as;
+  };
+
+  void post(Job job);
+  void run();
+  void stage(CommandJob& job);
+  void flush();
+  void record_committed(BoardSlot& slot, const protocol::Frame& frame);
+  Status rebuild(const std::string& slug);
+
+  void do_subscribe(const SubscriberPtr& connection, const nlohmann::json& id,
+                    const protocol::SubscribeRequest& request);
+  void do_auth(const SubscriberPtr& connection, const nlohmann::json& id,
+               const protocol::AuthRequest& request);
+  protocol::Frame snapshot_frame(BoardSlot& slot);
+  BoardSlot* find(const std::string& slug);
+
+  storage::Store& store_;
+  EngineOptions options_;
+  std::map<std::string, BoardSlot> boards_;
+  std::unordered_map<const Subscriber*, Connection> connections_;
+  std::vector<Pending> pending_;
+  std::atomic<std::size_t> event_count_{0};
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace boardwalk::engine

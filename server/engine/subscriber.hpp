@@ -1,0 +1,25 @@
+// What the engine needs of a connection: somewhere to put frames. Sessions implement it on
+// top of sockets; tests implement it with a vector. deliver() is called from the writer
+// thread and must never block: it queues and returns.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "protocol/messages.hpp"
+
+namespace boardwalk::engine {
+
+class Subscriber {
+ public:
+  Subscriber() = default;
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+  virtual ~Subscriber() = default;
+
+  virtual void deliver(const protocol::Frame& frame) = 0;
+};
+
+using SubscriberPtr = std::shared_ptr<Subscriber>;
+
+}  // namespace boardwalk::engine

@@ -1,0 +1,216 @@
+// boardwalk: wiring, flags, signals. Everything else lives in the floors below.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "app/demo.hpp"
+#include "app/event_file.hpp"
+#include "app/organizer_codes.hpp"
+#include "app/process_lock.hpp"
+#include "engine/engine.hpp"
+#include "net/listener.hpp"
+#include "net/websocket_session.hpp"
+#include "storage/store.hpp"
+
+#ifndef BOARDWALK_DEFAULT_WEB_ROOT
+#define BOARDWALK_DEFAULT_WEB_ROOT "web"
+#endif
+
+namespace {
+
+using namespace boardwalk;
+
+struct Options {
+  std::string bind = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string db = "boardwalk.db";
+  std::string web_root = BOARDWALK_DEFAULT_WEB_ROOT;
+  std::string public_url;
+  std::string durability = "full";
+  unsigned threads = 2;
+  bool no_demo = false;
+  std::string log_level = "info";
+  std::string import_file;
+  std::string slug;
+};
+
+int fail(const std::string& what) {
+  spdlog::error("{}", what);
+  return 1;
+}
+
+// Opens the store and rebuilds the engine: shared by the server and offline commands.
+struct Opened {
+  app::ProcessLock lock;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<engine::Engine> engine;
+};
+
+Result<Opened> open_database(const Options& o) {
+  auto lock = app::ProcessLock::acquire(o.db);
+  if (!lock) return lock.error();
+  const auto durability = storage::durability_from(o.durability);
+  if (!durability) return make_error("bad_request", "--durability must be full, normal or off");
+  auto opened = storage::Store::open(o.db, *durability);
+  if (!opened) return opened.error();
+  for (const auto& m : opened->migrations_applied) spdlog::info("applied migration {}", m);
+  auto engine = std::make_unique<engine::Engine>(*opened->store, engine::EngineOptions{});
+  if (auto s = engine->load(); !s) return s.error();
+  return Opened{std::move(*lock), std::move(opened->store), std::move(engine)};
+}
+
+std::string base_url(const Options& o, unsigned short port) {
+  if (!o.public_url.empty()) {
+    std::string u = o.public_url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    return u;
+  }
+  std::string host = o.bind;
+  if (host == "0.0.0.0" || host == "::") {
+    char name[256] = {};
+    host = gethostname(name, sizeof name - 1) == 0 ? name : "localhost";
+  } else if (host.find(':') != std::string::npos) {
+    host = "[" + host + "]";
+  }
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+int import_event(const Options& o) {
+  std::ifstream in(o.import_file);
+  if (!in) return fail("cannot read " + o.import_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto plan = app::plan_event_file(ss.str());
+  if (!plan) return fail(o.import_file + ": " + plan.error().message);
+  auto db = open_database(o);
+  if (!db) return fail(db.error().message);
+  if (db->engine->board(plan->slug) != nullptr) return fail("event '" + plan->slug + "' already exists in " + o.db);
+  auto seq = db->engine->apply_now(plan->slug, plan->steps);
+  if (!seq) return fail("event not imported: " + seq.error().message + (seq.error().field.empty() ? "" : " (field " + seq.error().field + ")"));
+  auto code = app::ensure_organizer_code(*db->engine, plan->slug);
+  if (!code) return fail(code.error().message);
+  const auto* board = db->engine->board(plan->slug);
+  std::cout << "imported event '" << plan->slug << "' with " << board->rooms().size() << " rooms and "
+            << board->slots().size() << " slots into " << o.db << "\n";
+  if (*code) std::cout << "organizer link: " << base_url(o, o.port) << "/e/" << plan->slug << "#code=" << **code << "\n";
+  return 0;
+}
+
+int organizer_code(const Options& o) {
+  auto db = open_database(o);
+  if (!db) return fail(db.error().message);
+  auto code = app::rotate_organizer_code(*db->engine, o.slug);
+  if (!code) return fail(code.error().message);
+  std::cout << "new organizer link (the old one no longer works): " << base_url(o, o.port) << "/e/" << o.slug
+            << "#code=" << *code << "\n";
+  return 0;
+}
+
+int serve(const Options& o) {
+  if (!std::filesystem::is_directory(o.web_root)) {
+    spdlog::warn("web root '{}' is not a directory; only the API will work", o.web_root);
+  }
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(o.bind, ec);
+  if (ec) return fail("--bind: '" + o.bind + "' is not an IP address");
+
+  auto db = open_database(o);
+  if (!db) return fail(db.error().message);
+  engine::Engine& engine = *db->engine;
+  if (engine.event_slugs().empty() && !o.no_demo) {
+    auto demo = app::plan_demo_event();
+    if (!demo) return fail("cannot build the demo event: " + demo.error().message);
+    auto seq = engine.apply_now(demo->slug, demo->steps);
+    if (!seq) return fail("cannot create the demo event: " + seq.error().message);
+    spdlog::info("created the demo event 'demo' in {}", o.db);
+  }
+
+  boost::asio::io_context ioc(static_cast<int>(o.threads));
+  net::ServerContext context{engine, o.web_root, o.public_url, {}, {}, {}, {}};
+  auto listener = std::make_shared<net::Listener>(ioc, context);
+  if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);
+  const std::string url = base_url(o, listener->port());
+  if (context.public_url.empty()) context.public_url = url;
+
+  for (const auto& slug : engine.event_slugs()) {
+    auto code = app::ensure_organizer_code(engine, slug);
+    if (!code) return fail(code.error().message);
+    if (*code) spdlog::info("organizer link for '{}': {}/e/{}#code={}", slug, url, slug, **code);
+    spdlog::info("event '{}': {}/e/{}  (lobby: {}/lobby/{})", slug, url, slug, url, slug);
+  }
+  engine.start();
+  listener->run();
+  spdlog::info("listening on {}/ (database {}, web root {}, {} threads)", url, o.db, o.web_root, o.threads);
+
+  // SIGINT/SIGTERM: stop accepting, close every WebSocket with "going away", give the
+  // closes a moment to go out, then let the engine finish what is queued and exit 0.
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  boost::asio::steady_timer grace(ioc);
+  signals.async_wait([&](boost::system::error_code, int signal) {
+    spdlog::info("signal {}: shutting down", signal);
+    listener->stop();
+    {
+      std::lock_guard lock(context.sessions_mutex);
+      for (auto* session : context.sessions) session->shut_down();
+    }
+    grace.expires_after(std::chrono::milliseconds(500));
+    grace.async_wait([&](boost::system::error_code) { ioc.stop(); });
+  });
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < o.threads; ++i) workers.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : workers) t.join();
+  engine.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"boardwalk: a live board for conference open spaces and sprints.\n"
+               "With no command, serves the board (web app, HTTP API and WebSocket) on one port."};
+  app.set_version_flag("--version", "boardwalk 0.1.0");
+  app.fallthrough();
+  app.add_option("--db", o.db, "SQLite database file (created with a demo event if missing)")->capture_default_str();
+  app.add_option("--bind", o.bind, "IP address to listen on (0.0.0.0 for every interface)")->capture_default_str();
+  app.add_option("--port", o.port, "TCP port (0 picks a free one)")->capture_default_str();
+  app.add_option("--web-root", o.web_root, "directory of the web client")->capture_default_str();
+  app.add_option("--public-url", o.public_url, "URL people use to reach this server, for join links and QR codes (default: from --bind/--port)");
+  app.add_option("--durability", o.durability, "full (survives power loss), normal (survives a crash), off (benchmarks only)")
+      ->check(CLI::IsMember({"full", "normal", "off"}))
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_flag("--no-demo", o.no_demo, "do not create the demo event in an empty database");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+
+  auto* event = app.add_subcommand("event", "manage events in the database (while no server uses it)");
+  auto* import = event->add_subcommand("import", "create an event with its rooms and slots from a JSON file (docs/event-file.md)");
+  import->add_option("FILE", o.import_file, "event file")->required()->check(CLI::ExistingFile);
+  event->require_subcommand(1);
+  auto* code = app.add_subcommand("organizer-code", "print a new organizer link for an event (the old one stops working)");
+  code->add_option("SLUG", o.slug, "event slug")->required();
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  if (*import) return import_event(o);
+  if (*code) return organizer_code(o);
+  return serve(o);
+}

@@ -1,0 +1,63 @@
+#include "listener.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/strand.hpp>
+
+#include "net/http_session.hpp"
+
+namespace boardwalk::net {
+
+namespace asio = boost::asio;
+
+Listener::Listener(asio::io_context& ioc, ServerContext& context)
+    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), context_(context) {}
+
+Status Listener::open(const asio::ip::tcp::endpoint& endpoint) {
+  boost::beast::error_code ec;
+  const auto fail = [&](const char* what) {
+    return make_error("listen_failed", std::string(what) + " " + endpoint.address().to_string() + ":" +
+                                           std::to_string(endpoint.port()) + ": " + ec.message());
+  };
+  if (acceptor_.open(endpoint.protocol(), ec); ec) return fail("cannot open");
+  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) return fail("cannot configure");
+  if (acceptor_.bind(endpoint, ec); ec) return fail("cannot bind");
+  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("cannot listen on");
+  return Ok{};
+}
+
+unsigned short Listener::port() const {
+  boost::beast::error_code ec;
+  return acceptor_.local_endpoint(ec).port();
+}
+
+void Listener::run() { do_accept(); }
+
+void Listener::stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::beast::error_code ec;
+    self->acceptor_.close(ec);
+  });
+}
+
+void Listener::do_accept() {
+  // Each connection gets its own strand, so its handlers never run concurrently.
+  acceptor_.async_accept(asio::make_strand(ioc_),
+                         [self = shared_from_this()](boost::beast::error_code ec, asio::ip::tcp::socket socket) {
+                           self->on_accept(ec, std::move(socket));
+                         });
+}
+
+void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket socket) {
+  if (ec == asio::error::operation_aborted) return;  // stopped
+  if (ec) {
+    // Out of file descriptors or similar: log and keep accepting rather than die.
+    spdlog::warn("accept failed: {}", ec.message());
+  } else {
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    std::make_shared<HttpSession>(std::move(socket), context_)->run();
+  }
+  do_accept();
+}
+
+}  // namespace boardwalk::net

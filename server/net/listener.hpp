@@ -1,0 +1,31 @@
+// Accepts TCP connections and starts an HttpSession on its own strand for each.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <memory>
+
+#include "domain/result.hpp"
+#include "net/server_context.hpp"
+
+namespace boardwalk::net {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(boost::asio::io_context& ioc, ServerContext& context);
+  Status open(const boost::asio::ip::tcp::endpoint& endpoint);
+  void run();
+  void stop();
+  [[nodiscard]] unsigned short port() const;
+
+ private:
+  void do_accept();
+  void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  ServerContext& context_;
+};
+
+}  // namespace boardwalk::net

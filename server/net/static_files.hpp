@@ -1,0 +1,16 @@
+// Maps a request target to a file under the web root, refusing anything that could leave it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace boardwalk::net {
+
+// Percent-decodes `target`'s path, maps app routes (/, /e/<slug>, /lobby/<slug>) to their
+// pages and returns the file path under `root`, or nullopt for a path that is not allowed
+// (.., NUL, backslash, hidden files, bad escapes).
+std::optional<std::string> resolve_static(std::string_view root, std::string_view target);
+std::string_view mime_type(std::string_view path);
+
+}  // namespace boardwalk::net

@@ -1,0 +1,15 @@
+# Generates a C++ file holding every schema/NNN_name.sql, so the binary carries its own
+# migrations and upgrades any database it opens, wherever it is installed.
+file(GLOB sql_files "${SCHEMA_DIR}/[0-9][0-9][0-9]_*.sql")
+list(SORT sql_files)
+set(body "// Generated from schema/*.sql by embed_schema.cmake. Do not edit.\n#include \"storage/migrations.hpp\"\n\nnamespace boardwalk::storage {\n\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> list = {\n")
+foreach(f ${sql_files})
+  get_filename_component(name "${f}" NAME)
+  string(SUBSTRING "${name}" 0 3 version)
+  math(EXPR version "${version}")
+  file(READ "${f}" sql)
+  string(APPEND body "      {${version}, \"${name}\", R\"bwsql(${sql})bwsql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return list;\n}\n\n}  // namespace boardwalk::storage\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")
