@@ -136,8 +136,9 @@ int serve(const Options& o) {
     spdlog::info("created the demo event 'demo' in {}", o.db);
   }
 
-  boost::asio::io_context ioc(static_cast<int>(o.threads));
+  // The context outlives the io_context: sessions destroyed with it still unregister there.
   net::ServerContext context{engine, o.web_root, o.public_url, {}, {}, {}, {}};
+  boost::asio::io_context ioc(static_cast<int>(o.threads));
   auto listener = std::make_shared<net::Listener>(ioc, context);
   if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);
   const std::string url = base_url(o, listener->port());
@@ -172,7 +173,8 @@ int serve(const Options& o) {
   for (unsigned i = 1; i < o.threads; ++i) workers.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
-  engine.stop();
+  engine.stop();               // finishes queued requests and commits
+  engine.release_connections();  // sessions must go before the io_context they live on
   spdlog::info("stopped");
   return 0;
 }

@@ -463,6 +463,11 @@ struct Decider {
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     if (auto s = need_maintainer(**p); !s) return s.error();
+    const ProjectFields& f = c.fields;
+    if (!f.name && !f.repo_url && !f.description && !f.skills && !f.level && !f.first_timers &&
+        !f.days && !f.capacity) {
+      return make_error("bad_request", "give at least one field to change", "name");
+    }
     auto edited = merge_fields(**p, c.fields);
     if (!edited) return edited.error();
     return ProjectEdited{*edited};

@@ -146,6 +146,13 @@ void Engine::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Engine::release_connections() {
+  if (thread_.joinable()) throw std::logic_error("release_connections while running");
+  for (auto& [slug, slot] : boards_) slot.subscribers.clear();
+  connections_.clear();
+  pending_.clear();
+}
+
 void Engine::post(Job job) {
   {
     std::lock_guard lock(mutex_);
@@ -193,6 +200,9 @@ void Engine::stage(CommandJob& job) {
     pending_.push_back(std::move(p));
   };
   Connection& conn = connections_[job.connection.get()];
+  // This connection's join is not committed yet: commit it first, so this request sees the
+  // connection joined (or not), as it would in a later group. Requests keep their order.
+  if (conn.joining) flush();
 
   domain::Command command;
   domain::Actor actor = domain::Actor::anonymous();
@@ -216,6 +226,12 @@ void Engine::stage(CommandJob& job) {
   }
   BoardSlot* slot = find(p.slug);
   if (slot == nullptr) return reject(make_error("not_found", "no event '" + p.slug + "'", "event"));
+  if (slot->needs_reload) {
+    if (auto reloaded = rebuild(p.slug); !reloaded) {
+      return reject(make_error("storage_error", "the event's storage is unavailable; nothing changed, try again"));
+    }
+    slot = find(p.slug);
+  }
 
   auto body = slot->board.decide(command, actor);
   if (!body) return reject(body.error());
@@ -227,6 +243,7 @@ void Engine::stage(CommandJob& job) {
   p.ack_extra = ack_extra_for(change.body);
   if (const auto* joined = std::get_if<domain::ParticipantJoined>(&change.body)) {
     p.joined_as = joined->participant.id;
+    conn.joining = true;
     p.ack_extra = {{"participant", protocol::to_json_value(joined->participant)}, {"secret", secret}};
   }
   p.public_frame = protocol::make_frame(dump(protocol::encode_change(change, p.slug, Audience::clients)));
@@ -250,6 +267,7 @@ void Engine::flush() {
       p.connection->deliver(p.reply);
       continue;
     }
+    if (p.joined_as) connections_[p.connection.get()].joining = false;
     if (!committed) {
       p.connection->deliver(protocol::encode_error(
           p.id, make_error("storage_error", "the change could not be stored; nothing changed, try again")));
@@ -269,6 +287,7 @@ void Engine::flush() {
   for (const auto& slug : to_rebuild) {
     if (auto s = rebuild(slug); !s) {
       spdlog::critical("cannot reload event '{}' after a failed commit: {}", slug, s.error().message);
+      if (BoardSlot* slot = find(slug)) slot->needs_reload = true;
     }
   }
 }

@@ -51,6 +51,8 @@ class Engine {
   void start();
   // Finishes every queued request (commits included), then stops the writer thread.
   void stop();
+  // Forgets every connection (after stop(), before the network that owns them goes away).
+  void release_connections();
 
   // --- from any thread (after start) ------------------------------------------------------
   void submit(SubscriberPtr connection, protocol::Request request);
@@ -80,11 +82,15 @@ class Engine {
     domain::Seq recent_first = 1;
     protocol::Frame snapshot;  // cached for snapshot_seq
     domain::Seq snapshot_seq = -1;
+    // Set when the board could not be reloaded after a failed commit: its memory may hold
+    // changes that are not stored, so nothing is decided on it until a reload succeeds.
+    bool needs_reload = false;
   };
   struct Connection {
     std::string subscribed;  // event slug this connection receives changes of
     std::string joined;      // event slug the participant belongs to
     domain::Id participant = 0;
+    bool joining = false;    // a join of this connection waits in the pending group
   };
   struct CommandJob {
     SubscriberPtr connection;

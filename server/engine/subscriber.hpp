@@ -1,6 +1,10 @@
 // What the engine needs of a connection: somewhere to put frames. Sessions implement it on
 // top of sockets; tests implement it with a vector. deliver() is called from the writer
 // thread and must never block: it queues and returns.
+//
+// The engine knows a connection by its address until Engine::disconnect() is called for it,
+// so every Subscriber must call disconnect() before it is destroyed (sessions do so when
+// their read loop ends; the engine's own shared_ptr keeps it alive until then).
 #pragma once
 
 #include <memory>

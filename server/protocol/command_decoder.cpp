@@ -3,6 +3,7 @@
 
 #include "domain/limits.hpp"
 #include "domain/names.hpp"
+#include "domain/text.hpp"
 #include "field_reader.hpp"
 #include "iso_time.hpp"
 #include "requests.hpp"
@@ -224,7 +225,8 @@ const std::map<std::string, Decoder, std::less<>>& decoders() {
 Result<json> read_id(const json& j) {
   const auto it = j.find("id");
   if (it == j.end()) return make_error("bad_request", "id is required", "id");
-  if (it->is_string() && it->get_ref<const std::string&>().size() <= 64) return *it;
+  // At most 64 characters (not bytes), as protocol.md says.
+  if (it->is_string() && utf8_length(it->get_ref<const std::string&>()) <= 64) return *it;
   if (it->is_number_integer()) return *it;
   return make_error("bad_request", "id must be an integer or a string of at most 64 characters",
                     "id");
@@ -239,8 +241,11 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
     return DecodeFailure{nullptr, make_error("bad_json", "the message is not valid JSON (UTF-8)")};
   }
   if (!j.is_object()) return DecodeFailure{nullptr, make_error("bad_json", "the message must be a JSON object")};
-  if (too_deep(j)) return DecodeFailure{nullptr, make_error("bad_request", "the message is nested too deeply")};
   auto id = read_id(j);
+  // Echo the id even for a message nested too deeply: it could be read (protocol.md).
+  if (too_deep(j)) {
+    return DecodeFailure{id ? *id : json(nullptr), make_error("bad_request", "the message is nested too deeply")};
+  }
   if (!id) return DecodeFailure{nullptr, id.error()};
   const auto type_it = j.find("type");
   if (type_it == j.end() || !type_it->is_string()) {

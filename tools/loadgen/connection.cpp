@@ -209,6 +209,7 @@ void Connection::handle_ack(const ScannedLine& s, std::int64_t t) {
         subscribed_us_ = t;
         st.subscribe_latency_us.record(t - started_us_);
         st.subscribed.fetch_add(1);
+        if (since_) st.resubscribed.fetch_add(1);
         w_.connect_finished();
         return;
     }

@@ -76,6 +76,7 @@ struct WorkerStats {
     std::atomic<std::uint64_t> failed{0};
     std::atomic<std::uint64_t> closed{0};
     std::atomic<std::uint64_t> setup_done{0};
+    std::atomic<std::uint64_t> resubscribed{0};
     std::atomic<std::uint64_t> sent{0};
     std::atomic<std::uint64_t> answered{0};
     std::atomic<std::uint64_t> acked{0};

@@ -9,9 +9,6 @@ import { h, replaceChildren, announce } from './dom.js';
 import { friendly } from './errors.js';
 
 const main = document.getElementById('main');
-const route = location.pathname.match(/^\/e\/([^/]+)\/?$/);
-if (route) startApp(decodeURIComponent(route[1]));
-else showEventList();
 
 // ---------------------------------------------------------------- event list (/)
 
@@ -56,6 +53,8 @@ function startApp(slug) {
     mode: window.matchMedia('(min-width: 720px)').matches ? 'grid' : 'list',
     filters: { skill: '', level: '', day: '', first: false },
     claimCell: null,        // {room, slot} when a free cell waits for a topic choice
+    selected: null,         // scheduled topic opened from the schedule
+    editing: null,          // id of the topic in the editor
     roleFilter: '',
     views: new Map(),
     current: null,
@@ -68,6 +67,7 @@ function startApp(slug) {
     onReady: identify,
   });
   ui.conn = conn;
+  window.boardwalk = { store, conn }; // for debugging and the e2e tests
   store.onChange(() => scheduleRender());
   window.addEventListener('hashchange', () => { readHashSecrets(); scheduleRender(true); });
   document.getElementById('nav').hidden = false;
@@ -199,8 +199,15 @@ function errorFor(key) {
   return msg ? h('p', { class: 'error', 'data-error-for': key }, h('span', { 'aria-hidden': 'true' }, '⚠ '), msg) : null;
 }
 
+// Busy buttons are aria-disabled, not disabled: a disabled button would drop keyboard focus.
 function btn(key, label, onclick, extra = {}) {
-  return h('button', Object.assign({ type: 'button', 'data-key': key, onclick, disabled: ui.busy.has(key) }, extra), label);
+  const busy = ui.busy.has(key);
+  return h('button', Object.assign({ type: 'button', 'data-key': key, 'aria-disabled': busy ? 'true' : null,
+    onclick: (e) => { if (!ui.busy.has(key)) onclick(e); } }, extra), label);
+}
+
+function setBusy(button, busy) {
+  if (busy) button.setAttribute('aria-disabled', 'true'); else button.removeAttribute('aria-disabled');
 }
 
 // ---------------------------------------------------------------- helpers on the board
@@ -311,7 +318,7 @@ function joinPanel() {
       note.textContent = ui.pendingCode
         ? 'You opened an organizer link: joining here makes you an organizer of this event.'
         : 'No account or password: pick the name people will see. This device remembers you.';
-      button.disabled = ui.busy.has('join') || (ui.conn.status !== 'online');
+      setBusy(button, ui.busy.has('join') || ui.conn.status !== 'online');
       button.textContent = ui.pendingCode ? 'Join as organizer' : 'Join';
       replaceChildren(err, errorFor('join'));
     },
@@ -339,7 +346,7 @@ VIEWS.spaces = () => {
     const msg = { type: 'propose_topic', title: t };
     if (desc.value.trim()) msg.description = desc.value.trim();
     const ack = await act('propose', msg, `Proposed “${t}”.`);
-    if (ack) { title.value = ''; desc.value = ''; }
+    if (ack) { title.value = ''; desc.value = ''; propose.open = false; }
   } },
   h('label', { for: 'p-title' }, 'Title'), title,
   h('label', { for: 'p-desc' }, 'What is it about? (optional)'), desc,
@@ -347,9 +354,28 @@ VIEWS.spaces = () => {
   const propose = h('details', { class: 'card propose' },
     h('summary', null, 'Propose a topic'), proposeForm);
 
+  // One editor for the topic being edited: mounted once so typing survives live updates.
+  const eTitle = h('input', { id: 'e-title', maxlength: 120, required: true, autocomplete: 'off' });
+  const eDesc = h('textarea', { id: 'e-desc', maxlength: 2000, rows: 3 });
+  const eErr = h('div');
+  const eHead = h('h3', { id: 'edit-h', tabindex: -1 }, 'Edit topic');
+  const editor = h('section', { class: 'card chooser', 'aria-labelledby': 'edit-h', hidden: true }, eHead,
+    h('form', { class: 'stack', onsubmit: async (e) => {
+      e.preventDefault();
+      const id = ui.editing;
+      const ack = await act(`edit:${id}`, { type: 'edit_topic', topic_id: id, title: eTitle.value.trim(), description: eDesc.value.trim() }, 'Topic saved.');
+      if (ack) { ui.editing = null; scheduleRender(); }
+    } },
+    h('label', { for: 'e-title' }, 'New title'), eTitle,
+    h('label', { for: 'e-desc' }, 'New description'), eDesc,
+    h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Save'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { ui.editing = null; scheduleRender(); } }, 'Cancel'))),
+    eErr);
+  let editingShown = null;
+
   const el = h('section', { class: 'view', 'aria-labelledby': 'spaces-h' },
     h('h2', { id: 'spaces-h' }, 'Open spaces'),
-    status, propose,
+    status, propose, editor,
     h('section', { 'aria-labelledby': 'sched-h' },
       h('div', { class: 'section-head' }, h('h3', { id: 'sched-h' }, 'Schedule'), modeNav),
       dayNav, chooser, schedule),
@@ -371,8 +397,20 @@ VIEWS.spaces = () => {
     if (b.event.proposals_locked) lines.push(h('p', { class: 'locked' }, '🔒 New proposals are closed by the organizers.'));
     if (b.event.voting_locked) lines.push(h('p', { class: 'locked' }, '🔒 Voting is closed by the organizers.'));
     replaceChildren(status, lines);
-    psubmit.disabled = ui.busy.has('propose');
+    setBusy(psubmit, ui.busy.has('propose'));
     replaceChildren(perr, errorFor('propose'));
+
+    const editing = ui.editing ? find(b.topics, ui.editing) : null;
+    editor.hidden = !editing;
+    if (editing && editingShown !== editing.id) {
+      editingShown = editing.id;
+      eTitle.value = editing.title;
+      eDesc.value = editing.description || '';
+      eHead.textContent = `Edit “${editing.title}”`;
+      requestAnimationFrame(() => eTitle.focus());
+    }
+    if (!editing) editingShown = null;
+    replaceChildren(eErr, editing ? errorFor(`edit:${editing.id}`) : null);
 
     replaceChildren(dayNav, allDays.map((d) => h('button', {
       type: 'button', 'data-key': `day:${d}`, 'aria-pressed': String(d === ui.day),
@@ -387,7 +425,7 @@ VIEWS.spaces = () => {
     const rooms = openSpaceRooms(b);
     if (!slots.length || !rooms.length) replaceChildren(schedule, h('p', null, 'No rooms or time slots yet.'));
     else replaceChildren(schedule, ui.mode === 'grid' ? gridView(rooms, slots) : listView(rooms, slots));
-    replaceChildren(chooser, claimChooser());
+    replaceChildren(chooser, claimChooser(), selectedTopic());
 
     const list = unscheduled(b);
     replaceChildren(unsched, list.length
@@ -479,11 +517,19 @@ function listView(rooms, slots) {
       h('span', { class: 'room' }, r.name), ' ', cellContent(r, s)))))));
 }
 
+// Open a scheduled topic from the schedule: its card (votes, owner actions) shows above the grid.
 function showTopic(id) {
-  const el = document.getElementById(`topic-${id}`);
-  if (el) { el.scrollIntoView({ block: 'center' }); el.focus(); return; }
-  ui.expanded = id;
+  ui.selected = id;
+  ui.claimCell = null;
   scheduleRender();
+  requestAnimationFrame(() => { const el = document.getElementById(`topic-${id}`); if (el) { el.scrollIntoView({ block: 'nearest' }); el.focus(); } });
+}
+
+function selectedTopic() {
+  const t = ui.selected ? find(B().topics, ui.selected) : null;
+  if (!t || t.state !== 'scheduled') return null;
+  return h('div', { class: 'selected' }, topicCard(t),
+    btn('close-selected', 'Close', () => { ui.selected = null; scheduleRender(); }, { class: 'secondary small', 'aria-label': `Close ${t.title}` }));
 }
 
 function topicCard(t, opts = {}) {
@@ -514,6 +560,7 @@ function topicCard(t, opts = {}) {
     if (t.state === 'scheduled') {
       actions.push(btn(`unsched:${t.id}`, 'Release slot', () => act(`unsched:${t.id}`, { type: 'unschedule_topic', topic_id: t.id }, 'Slot released.'), { class: 'secondary' }));
     }
+    actions.push(btn(`edit:${t.id}`, 'Edit', () => { ui.editing = t.id; scheduleRender(); }, { class: 'secondary', 'aria-label': `Edit ${t.title}` }));
     actions.push(btn(`withdraw:${t.id}`, 'Withdraw', () => {
       if (confirm(`Withdraw “${t.title}”? This cannot be undone.`)) act(`withdraw:${t.id}`, { type: 'withdraw_topic', topic_id: t.id }, 'Withdrawn.');
     }, { class: 'secondary danger' }));
@@ -768,7 +815,7 @@ function projectForm(projectId) {
       renderDays(p ? p.days : B().event.sprint_days);
     },
     update() {
-      submit.disabled = ui.busy.has(key);
+      setBusy(submit, ui.busy.has(key));
       replaceChildren(err, errorFor(key));
     },
   };
@@ -983,9 +1030,14 @@ function organizerForms() {
         const k = `role:${p.id}`;
         const sel = h('select', { id: `role-${p.id}`, 'data-key': `rolesel:${p.id}`, onchange: (e) => ui.choice.set(k, e.target.value) },
           ['attendee', 'maintainer', 'organizer'].map((r) => h('option', { value: r, selected: (ui.choice.get(k) || p.role) === r }, r)));
-        return h('li', null, h('label', { for: `role-${p.id}` }, p.name, p.id === ui.me ? ' (you)' : ''), ' ', sel,
-          btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${p.name}` }),
+        return h('li', null, h('label', { for: `role-${p.id}` }, p.name, h('span', { class: 'meta' }, ` #${p.id}`), p.id === ui.me ? ' (you)' : ''), ' ', sel,
+          btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${p.name} #${p.id}` }),
           errorFor(k));
       })));
   } };
 }
+
+// ---------------------------------------------------------------- start (after every declaration above)
+const route = location.pathname.match(/^\/e\/([^/]+)\/?$/);
+if (route) startApp(decodeURIComponent(route[1]));
+else showEventList();

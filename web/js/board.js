@@ -148,6 +148,9 @@ export function applyChange(b, ch) {
     case 'maintainer_added': {
       const p = project(ch.project_id);
       if (p && !p.maintainers.includes(ch.participant_id)) p.maintainers.push(ch.participant_id);
+      // Like creating a project, becoming a maintainer turns an attendee into a maintainer.
+      const who = byId(b.participants, ch.participant_id);
+      if (who && who.role === 'attendee') who.role = 'maintainer';
       break;
     }
     case 'table_claimed': { const p = project(ch.project_id); if (p) p.tables[ch.day] = ch.room_id; break; }

@@ -33,6 +33,8 @@ const conn = new Connection({
   },
 });
 
+window.boardwalk = { store, conn }; // for debugging and the e2e tests
+
 let queued = false;
 function schedule() {
   if (queued) return;
@@ -101,7 +103,8 @@ function renderNow(b) {
 
 function renderTrending(b) {
   const list = $('trending');
-  const topics = unscheduled(b).slice(0, 12);
+  // Most votes first; among equals the newest first, so fresh topics get seen.
+  const topics = unscheduled(b).sort((x, y) => y.voters.length - x.voters.length || y.id - x.id).slice(0, 12);
   if (!topics.length) {
     list.replaceChildren(h('li', null, h('span', { class: 't' }, 'No topics waiting — propose one from your phone!')));
     return;
@@ -130,7 +133,10 @@ function renderSprints(b) {
     return;
   }
   const roomName = (id) => { const r = find(b.rooms, id); return r ? r.name : ''; };
-  projects.sort((x, y) => (roomName(x.tables[day]) || '~').localeCompare(roomName(y.tables[day]) || '~') || x.name.localeCompare(y.name));
+  // Projects with a table first (by table name), then the rest by name.
+  const tableOf = (p) => (day && p.tables[day] ? roomName(p.tables[day]) : null);
+  projects.sort((x, y) => (tableOf(x) === null) - (tableOf(y) === null)
+    || (tableOf(x) || '').localeCompare(tableOf(y) || '', undefined, { numeric: true }) || x.name.localeCompare(y.name));
   list.replaceChildren(...projects.map((p) => {
     const room = day ? p.tables[day] : null;
     const wanted = p.capacity === null || p.capacity === undefined ? null : Math.max(0, p.capacity - p.attendees.length);
@@ -146,16 +152,14 @@ function renderSprints(b) {
 
 // Drop list items that do not fit and say how many were left out.
 function fit(list, moreText) {
+  if (list.scrollHeight <= list.clientHeight + 1) return;
   const items = [...list.children];
+  const more = h('li', { class: 'more' });
+  list.append(more);
   let hidden = 0;
-  while (items.length > 1 && list.scrollHeight > list.clientHeight + 1) { items.pop().remove(); hidden += 1; }
-  if (hidden) {
-    list.append(h('li', { class: 'more' }, moreText(hidden + 1)));
-    if (list.scrollHeight > list.clientHeight + 1 && list.children.length > 2) {
-      list.children[list.children.length - 2].remove();
-      list.lastChild.textContent = moreText(hidden + 2);
-    } else {
-      list.lastChild.textContent = moreText(hidden);
-    }
+  while (items.length > 1 && list.scrollHeight > list.clientHeight + 1) {
+    items.pop().remove();
+    hidden += 1;
+    more.textContent = moreText(hidden);
   }
 }
