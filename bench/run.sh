@@ -63,7 +63,8 @@ trap stop_server EXIT
 start_server() {  # $1 = scenario name; sets SPID and PORT
   local log="$OUT/$1.server.log"
   rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"
-  SERVER_CMD="taskset -c $SERVER_CPU $SERVER --bind 127.0.0.1 --port 0 --db $OUT/$1.db --web-root $ROOT/web $SERVER_ARGS"
+  # Load generators send far faster than a person: lift the per-person request limits.
+  SERVER_CMD="taskset -c $SERVER_CPU $SERVER --bind 127.0.0.1 --port 0 --db $OUT/$1.db --web-root $ROOT/web --rate-per-connection 0 --rate-per-participant 0 $SERVER_ARGS"
   # shellcheck disable=SC2086
   $SERVER_CMD >"$log" 2>&1 &
   SPID=$!

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,8 +20,11 @@
 #include "app/organizer_codes.hpp"
 #include "app/process_lock.hpp"
 #include "engine/engine.hpp"
+#include "engine/secrets.hpp"
 #include "net/listener.hpp"
 #include "net/websocket_session.hpp"
+#include "net/write_coalescer.hpp"
+#include "storage/backup.hpp"
 #include "storage/store.hpp"
 
 #ifndef BOARDWALK_DEFAULT_WEB_ROOT
@@ -39,10 +43,19 @@ struct Options {
   std::string public_url;
   std::string durability = "full";
   unsigned threads = 2;
+  unsigned coalesce_ms = 50;
   bool no_demo = false;
   std::string log_level = "info";
   std::string import_file;
   std::string slug;
+  std::string backup_dest;
+  std::string tickets_file;
+  bool require_tickets = false;
+  std::vector<std::string> allowed_origins;
+  double rate_per_connection = 20;
+  double rate_per_participant = 10;
+  std::size_t max_connections_per_participant = 8;
+  std::size_t max_connections_per_ip = 10000;
 };
 
 int fail(const std::string& what) {
@@ -65,7 +78,10 @@ Result<Opened> open_database(const Options& o) {
   auto opened = storage::Store::open(o.db, *durability);
   if (!opened) return opened.error();
   for (const auto& m : opened->migrations_applied) spdlog::info("applied migration {}", m);
-  auto engine = std::make_unique<engine::Engine>(*opened->store, engine::EngineOptions{});
+  engine::EngineOptions engine_options;
+  engine_options.participant_rate = o.rate_per_participant;
+  engine_options.connections_per_participant = o.max_connections_per_participant;
+  auto engine = std::make_unique<engine::Engine>(*opened->store, engine_options);
   if (auto s = engine->load(); !s) return s.error();
   return Opened{std::move(*lock), std::move(opened->store), std::move(engine)};
 }
@@ -107,6 +123,38 @@ int import_event(const Options& o) {
   return 0;
 }
 
+// Ticket codes: one per line (or the first column of a CSV); '#' lines and blanks skipped.
+int import_tickets(const Options& o) {
+  std::ifstream in(o.tickets_file);
+  if (!in) return fail("cannot read " + o.tickets_file);
+  std::vector<std::string> hashes;
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find(','));
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+    std::size_t start = 0;
+    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
+    line = line.substr(start);
+    if (line.empty() || line.front() == '#') continue;
+    hashes.push_back(engine::hash_secret(line));
+  }
+  auto db = open_database(o);
+  if (!db) return fail(db.error().message);
+  std::vector<engine::Engine::Step> steps{{domain::AddTickets{hashes}, domain::Actor::system()}};
+  const auto* board = db->engine->board(o.slug);
+  if (o.require_tickets && board != nullptr && board->info().join_mode != domain::JoinMode::tickets) {
+    steps.push_back({domain::SetJoinMode{domain::JoinMode::tickets}, domain::Actor::system()});
+  }
+  auto seq = db->engine->apply_now(o.slug, steps);
+  if (!seq) return fail("no tickets added: " + seq.error().message);
+  board = db->engine->board(o.slug);
+  std::cout << hashes.size() << " ticket codes added to '" << o.slug << "' (" << board->tickets_total()
+            << " in all, " << board->tickets_used() << " used); joining is "
+            << (board->info().join_mode == domain::JoinMode::tickets ? "by ticket code only" : "open to anyone with the link")
+            << "\n";
+  return 0;
+}
+
 int organizer_code(const Options& o) {
   auto db = open_database(o);
   if (!db) return fail(db.error().message);
@@ -114,6 +162,15 @@ int organizer_code(const Options& o) {
   if (!code) return fail(code.error().message);
   std::cout << "new organizer link (the old one no longer works): " << base_url(o, o.port) << "/e/" << o.slug
             << "#code=" << *code << "\n";
+  return 0;
+}
+
+// Online backup: no process lock, the source is only read, so a server may keep serving it.
+int backup(const Options& o) {
+  auto report = storage::backup_database(o.db, o.backup_dest);
+  if (!report) return fail("backup failed: " + report.error().message);
+  std::cout << "backed up " << o.db << " to " << o.backup_dest << ": " << report->events << " stored changes, "
+            << report->bytes << " bytes, integrity ok\n";
   return 0;
 }
 
@@ -137,8 +194,17 @@ int serve(const Options& o) {
   }
 
   // The context outlives the io_context: sessions destroyed with it still unregister there.
-  net::ServerContext context{engine, o.web_root, o.public_url, {}, {}, {}, {}};
+  net::ServerContext context(engine);
+  context.web_root = o.web_root;
+  context.public_url = o.public_url;
+  context.allowed_origins = o.allowed_origins;
+  context.limits.connection_rate = o.rate_per_connection;
+  context.limits.connections_per_ip = o.max_connections_per_ip;
   boost::asio::io_context ioc(static_cast<int>(o.threads));
+  // Under load each busy WebSocket gets at most one frame per interval (0: every write at once).
+  std::shared_ptr<net::WriteCoalescer> coalescer;
+  if (o.coalesce_ms > 0) coalescer = std::make_shared<net::WriteCoalescer>(ioc, std::chrono::milliseconds(o.coalesce_ms));
+  context.coalescer = coalescer.get();
   auto listener = std::make_shared<net::Listener>(ioc, context);
   if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);
   const std::string url = base_url(o, listener->port());
@@ -196,7 +262,19 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
   app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_option("--coalesce-ms", o.coalesce_ms, "under load, send each busy client at most one frame per this many ms (0: no batching delay)")->check(CLI::Range(0u, 1000u))->capture_default_str();
   app.add_flag("--no-demo", o.no_demo, "do not create the demo event in an empty database");
+  app.add_option("--allowed-origin", o.allowed_origins,
+                 "extra origin allowed to open WebSockets (repeatable); the page's own origin and --public-url always are");
+  app.add_option("--rate-per-connection", o.rate_per_connection, "requests per second per connection, bursts of 3x (0: no limit)")
+      ->check(CLI::Range(0.0, 100000.0))->capture_default_str();
+  app.add_option("--rate-per-participant", o.rate_per_participant, "changes per second per participant, bursts of 3x (0: no limit)")
+      ->check(CLI::Range(0.0, 100000.0))->capture_default_str();
+  app.add_option("--max-connections-per-participant", o.max_connections_per_participant, "authenticated connections per participant (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
+                 "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: no limit)")
+      ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -207,6 +285,12 @@ int main(int argc, char** argv) {
   event->require_subcommand(1);
   auto* code = app.add_subcommand("organizer-code", "print a new organizer link for an event (the old one stops working)");
   code->add_option("SLUG", o.slug, "event slug")->required();
+  auto* tickets = app.add_subcommand("tickets", "add ticket codes (one per line, or a CSV's first column) to an event");
+  tickets->add_option("SLUG", o.slug, "event slug")->required();
+  tickets->add_option("FILE", o.tickets_file, "file of ticket codes")->required()->check(CLI::ExistingFile);
+  tickets->add_flag("--require", o.require_tickets, "also make the event ticket-only (join needs an unused code)");
+  auto* backup_cmd = app.add_subcommand("backup", "copy the database consistently to a new file, also while a server uses it");
+  backup_cmd->add_option("DEST", o.backup_dest, "the copy (must not exist yet)")->required();
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(o.log_level));
@@ -214,5 +298,7 @@ int main(int argc, char** argv) {
 
   if (*import) return import_event(o);
   if (*code) return organizer_code(o);
+  if (*backup_cmd) return backup(o);
+  if (*tickets) return import_tickets(o);
   return serve(o);
 }

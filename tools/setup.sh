@@ -7,7 +7,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 packages=(g++ cmake make pkg-config libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libssl-dev
           libspdlog-dev libcli11-dev libhowardhinnant-date-dev libqrcodegencpp-dev
-          libgtest-dev libgmock-dev libbenchmark-dev)
+          libgtest-dev libgmock-dev libbenchmark-dev
+          clang libclang-rt-14-dev sqlite3)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -39,7 +39,10 @@ class Board {
   [[nodiscard]] const Participant* participant(Id id) const;
   [[nodiscard]] const Topic* topic(Id id) const;
   [[nodiscard]] const Project* project(Id id) const;
+  // The live (not removed) participant holding `secret_hash`.
   [[nodiscard]] std::optional<Id> participant_by_secret(const std::string& secret_hash) const;
+  [[nodiscard]] std::size_t tickets_total() const { return tickets_.size(); }
+  [[nodiscard]] std::size_t tickets_used() const { return tickets_used_; }
   // Live votes a participant has cast (on topics not withdrawn or merged).
   [[nodiscard]] int votes_used(Id participant) const;
   // Topic holding room x slot, if any.
@@ -67,6 +70,8 @@ class Board {
   std::map<std::pair<Id, Id>, Id> cells_;                 // (room, slot) -> topic
   std::map<std::pair<std::string, Id>, Id> tables_;       // (day, room) -> project
   std::unordered_map<std::string, Id> secrets_;           // secret hash -> participant
+  std::unordered_map<std::string, Id> tickets_;           // ticket hash -> participant (0 = unused)
+  std::size_t tickets_used_ = 0;
   std::unordered_map<Id, int> votes_used_;                // participant -> live votes
   std::set<std::pair<Id, Id>> votes_;                     // (topic, participant)
   Id next_room_ = 1, next_slot_ = 1, next_participant_ = 1, next_topic_ = 1, next_project_ = 1;

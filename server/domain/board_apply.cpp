@@ -62,10 +62,29 @@ struct Applier {
   void operator()(const ParticipantJoined& c) {
     b.participants_[c.participant.id] = c.participant;
     b.secrets_[c.secret_hash] = c.participant.id;
+    if (!c.ticket_hash.empty()) {
+      b.tickets_[c.ticket_hash] = c.participant.id;
+      ++b.tickets_used_;
+    }
     b.next_participant_ = std::max(b.next_participant_, c.participant.id + 1);
   }
   void operator()(const ParticipantRoleSet& c) {
     b.participants_.at(c.participant_id).role = c.role;
+  }
+  void operator()(const ParticipantRemoved& c) {
+    Participant& p = b.participants_.at(c.participant_id);
+    p.removed = true;
+    std::erase_if(b.secrets_, [&](const auto& kv) { return kv.second == c.participant_id; });
+    // Their votes and project sign-ups go: a prankster's ballot stuffing disappears with them.
+    for (auto& [id, t] : b.topics_) {
+      if (b.votes_.erase({id, c.participant_id}) > 0) erase_value(t.voters, c.participant_id);
+    }
+    b.votes_used_.erase(c.participant_id);
+    for (auto& [id, project] : b.projects_) erase_value(project.attendees, c.participant_id);
+  }
+  void operator()(const JoinModeSet& c) { b.info_.join_mode = c.mode; }
+  void operator()(const TicketsAdded& c) {
+    for (const auto& h : c.ticket_hashes) b.tickets_.emplace(h, 0);
   }
   void operator()(const TopicProposed& c) {
     b.topics_[c.topic.id] = c.topic;

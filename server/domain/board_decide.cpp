@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "authorization.hpp"
 #include "board.hpp"
 #include "limits.hpp"
 #include "names.hpp"
@@ -47,24 +48,13 @@ struct Decider {
     const Participant* p = me();
     return actor.is_system() || (p != nullptr && p->role == Role::organizer);
   }
-  [[nodiscard]] Status need_participant() const {
-    if (actor.is_system()) return Ok{};
-    if (me() == nullptr) return make_error("not_joined", "join the event first");
-    return Ok{};
-  }
-  [[nodiscard]] Status need_organizer() const {
-    if (auto s = need_participant(); !s) return s;
-    if (!organizer()) return make_error("forbidden", "only organizers can do this");
-    return Ok{};
-  }
+  // Ownership, the part of authorization that needs the item (see authorization.hpp).
   [[nodiscard]] Status need_convener(const Topic& t) const {
-    if (auto s = need_participant(); !s) return s;
     if (organizer() || t.convener == actor.participant) return Ok{};
     return make_error("forbidden", "only the topic's convener or an organizer can do this",
                       "topic_id");
   }
   [[nodiscard]] Status need_maintainer(const Project& p) const {
-    if (auto s = need_participant(); !s) return s;
     if (organizer() || contains(p.maintainers, actor.participant)) return Ok{};
     return make_error("forbidden", "only the project's maintainers or an organizer can do this",
                       "project_id");
@@ -180,7 +170,6 @@ struct Decider {
   // --- set-up ----------------------------------------------------------------------------
 
   Result<ChangeBody> operator()(const CreateEvent& c) const {
-    if (!actor.is_system()) return make_error("forbidden", "events are created by the server");
     if (b.created()) return make_error("conflict", "the event already exists", "slug");
     if (c.slug.empty() || c.slug.size() > limits::slug ||
         !std::all_of(c.slug.begin(), c.slug.end(),
@@ -205,13 +194,11 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const SetOrganizerCode& c) const {
-    if (!actor.is_system()) return make_error("forbidden", "only the server sets organizer codes");
     if (c.code_hash.empty()) return make_error("invalid_value", "empty code", "code");
     return OrganizerCodeSet{c.code_hash};
   }
 
   Result<ChangeBody> operator()(const AddRoom& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     auto name = clean_text(c.name, "name", {1, limits::room_name, false});
     if (!name) return name.error();
     for (const auto& [id, r] : b.rooms()) {
@@ -224,7 +211,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const AddSlot& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     if (!is_day(c.day)) return make_error("invalid_value", "day must be YYYY-MM-DD", "day");
     if (c.end <= c.start) return make_error("invalid_value", "end must be after start", "end");
     if (c.end - c.start > limits::max_slot_seconds) {
@@ -239,7 +225,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const SetVoteCap& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     if (c.vote_cap < 0 || c.vote_cap > limits::max_vote_cap) {
       return make_error("invalid_value", "vote_cap must be between 0 and 1000", "vote_cap");
     }
@@ -247,7 +232,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const SetLocks& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     if (!c.proposals && !c.voting) {
       return make_error("bad_request", "give proposals or voting (or both)", "proposals");
     }
@@ -271,27 +255,79 @@ struct Decider {
       if (!actor.is_system()) return make_error("forbidden", "roles are granted by organizers", "role");
       role = *c.role;
     }
+    std::string ticket;
     if (c.code_hash) {
       if (b.info().organizer_code_hash.empty() || *c.code_hash != b.info().organizer_code_hash) {
         return make_error("bad_secret", "this organizer code is not valid for the event", "code");
       }
       role = Role::organizer;
+    } else if (b.info().join_mode == JoinMode::tickets && !actor.is_system()) {
+      // One ticket, one participant: so one person has one vote budget.
+      if (!c.ticket_hash) return make_error("ticket_required", "this event needs a ticket code to join", "ticket");
+      const auto it = b.tickets_.find(*c.ticket_hash);
+      if (it == b.tickets_.end()) return make_error("bad_secret", "this ticket code is not valid for the event", "ticket");
+      if (it->second != 0) {
+        return make_error("ticket_used", "this ticket code has already been used; use your personal link to continue", "ticket");
+      }
+      ticket = *c.ticket_hash;
     }
-    return ParticipantJoined{Participant{b.next_participant_, *name, role}, c.secret_hash};
+    return ParticipantJoined{Participant{b.next_participant_, *name, role, false}, c.secret_hash, ticket};
   }
 
   Result<ChangeBody> operator()(const SetRole& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
-    if (b.participant(c.participant_id) == nullptr) {
-      return not_found("participant", c.participant_id, "participant_id");
+    const Participant* p = b.participant(c.participant_id);
+    if (p == nullptr) return not_found("participant", c.participant_id, "participant_id");
+    if (p->removed) return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was removed", "participant_id");
+    if (c.role == Role::display || p->role == Role::display) {
+      return make_error("invalid_value", "display screens are created with create_display, not by changing roles", "role");
     }
     return ParticipantRoleSet{c.participant_id, c.role};
+  }
+
+  Result<ChangeBody> operator()(const CreateDisplay& c) const {
+    auto name = clean_text(c.name.empty() ? std::string("Lobby display") : c.name, "name",
+                           {1, limits::participant_name, false});
+    if (!name) return name.error();
+    if (c.secret_hash.empty() || b.secrets_.contains(c.secret_hash)) {
+      return make_error("conflict", "secret already in use; try again", "secret");
+    }
+    return ParticipantJoined{Participant{b.next_participant_, *name, Role::display, false}, c.secret_hash, {}};
+  }
+
+  Result<ChangeBody> operator()(const RemoveParticipant& c) const {
+    const Participant* p = b.participant(c.participant_id);
+    if (p == nullptr) return not_found("participant", c.participant_id, "participant_id");
+    if (p->removed) return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was already removed", "participant_id");
+    if (!actor.is_system() && c.participant_id == actor.participant) {
+      return make_error("invalid_value", "organizers cannot remove themselves", "participant_id");
+    }
+    return ParticipantRemoved{c.participant_id};
+  }
+
+  Result<ChangeBody> operator()(const SetJoinMode& c) const {
+    if (c.mode == b.info().join_mode) {
+      return make_error("conflict", "the event already uses this join mode", "mode");
+    }
+    return JoinModeSet{c.mode};
+  }
+
+  Result<ChangeBody> operator()(const AddTickets& c) const {
+    if (c.ticket_hashes.empty()) return make_error("invalid_value", "no ticket codes given", "tickets");
+    if (b.tickets_.size() + c.ticket_hashes.size() > limits::max_tickets) {
+      return make_error("invalid_value", "an event holds at most " + std::to_string(limits::max_tickets) + " tickets", "tickets");
+    }
+    std::set<std::string> seen;
+    for (const auto& h : c.ticket_hashes) {
+      if (h.empty() || b.tickets_.contains(h) || !seen.insert(h).second) {
+        return make_error("conflict", "a ticket code is listed twice or already exists", "tickets");
+      }
+    }
+    return TicketsAdded{c.ticket_hashes};
   }
 
   // --- topics ----------------------------------------------------------------------------
 
   Result<ChangeBody> operator()(const ProposeTopic& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     if (b.info().proposals_locked && !organizer()) {
       return make_error("locked", "the organizers have closed proposals");
     }
@@ -370,7 +406,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const Vote& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     if (actor.is_system()) return make_error("forbidden", "the server does not vote");
     if (b.info().voting_locked) return make_error("locked", "the organizers have closed voting");
     auto t = open_topic(c.topic_id);
@@ -389,7 +424,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const Unvote& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     if (actor.is_system()) return make_error("forbidden", "the server does not vote");
     if (b.info().voting_locked) return make_error("locked", "the organizers have closed voting");
     auto t = topic(c.topic_id);
@@ -403,14 +437,12 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const HideTopic& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     auto t = open_topic(c.topic_id);
     if (!t) return t.error();
     return TopicHidden{c.topic_id};
   }
 
   Result<ChangeBody> operator()(const UnhideTopic& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     auto t = topic(c.topic_id);
     if (!t) return t.error();
     if ((*t)->state != TopicState::hidden) {
@@ -421,7 +453,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const MergeTopic& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     if (c.topic_id == c.into_topic_id) {
       return make_error("invalid_value", "a topic cannot be merged into itself", "into_topic_id");
     }
@@ -444,7 +475,6 @@ struct Decider {
   // --- sprint projects -------------------------------------------------------------------
 
   Result<ChangeBody> operator()(const CreateProject& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     if (b.info().proposals_locked && !organizer()) {
       return make_error("locked", "the organizers have closed proposals");
     }
@@ -531,7 +561,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const JoinProject& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     if (actor.is_system()) return make_error("forbidden", "the server does not join projects");
     auto p = active_project(c.project_id);
     if (!p) return p.error();
@@ -547,7 +576,6 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const LeaveProject& c) const {
-    if (auto s = need_participant(); !s) return s.error();
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     if (actor.is_system() || !contains((*p)->attendees, who())) {
@@ -558,14 +586,12 @@ struct Decider {
   }
 
   Result<ChangeBody> operator()(const HideProject& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     return ProjectHidden{c.project_id};
   }
 
   Result<ChangeBody> operator()(const UnhideProject& c) const {
-    if (auto s = need_organizer(); !s) return s.error();
     auto p = project(c.project_id);
     if (!p) return p.error();
     if ((*p)->state != ProjectState::hidden) {
@@ -579,12 +605,7 @@ struct Decider {
 Result<ChangeBody> Board::decide(const Command& command, const Actor& actor) const {
   const bool is_create = std::holds_alternative<CreateEvent>(command);
   if (!created() && !is_create) return make_error("not_found", "the event does not exist", "event");
-  if (actor.kind == Actor::Kind::participant && participant(actor.participant) == nullptr) {
-    return make_error("not_joined", "unknown participant");
-  }
-  if (actor.kind == Actor::Kind::anonymous && !std::holds_alternative<Join>(command)) {
-    return make_error("not_joined", "join the event first");
-  }
+  if (auto allowed = authorize(*this, command, actor); !allowed) return allowed.error();
   return std::visit(Decider{*this, actor}, command);
 }
 

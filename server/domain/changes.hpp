@@ -43,6 +43,19 @@ struct ParticipantJoined {
   static constexpr std::string_view kind = "participant_joined";
   Participant participant;
   std::string secret_hash;  // private
+  std::string ticket_hash = {};  // private; empty when joined without a ticket
+};
+struct ParticipantRemoved {
+  static constexpr std::string_view kind = "participant_removed";
+  Id participant_id = 0;
+};
+struct JoinModeSet {
+  static constexpr std::string_view kind = "join_mode_set";
+  JoinMode mode = JoinMode::open;
+};
+struct TicketsAdded {
+  static constexpr std::string_view kind = "tickets_added";
+  std::vector<std::string> ticket_hashes;  // private; clients see only the count
 };
 struct ParticipantRoleSet {
   static constexpr std::string_view kind = "participant_role_set";
@@ -136,7 +149,8 @@ struct ProjectUnhidden {
 
 using ChangeBody =
     std::variant<EventCreated, OrganizerCodeSet, RoomAdded, SlotAdded, VoteCapSet, LocksSet,
-                 ParticipantJoined, ParticipantRoleSet, TopicProposed, TopicEdited,
+                 ParticipantJoined, ParticipantRoleSet, ParticipantRemoved, JoinModeSet,
+                 TicketsAdded, TopicProposed, TopicEdited,
                  TopicWithdrawn, TopicScheduled, TopicUnscheduled, VoteAdded, VoteRemoved,
                  TopicHidden, TopicUnhidden, TopicMerged, ProjectCreated, ProjectEdited,
                  ProjectWithdrawn, MaintainerAdded, TableClaimed, TableReleased, ProjectJoined,

@@ -50,6 +50,24 @@ struct Join {
   std::string secret_hash;                // computed by the adapter from a fresh random secret
   std::optional<std::string> code_hash;   // hash of an organizer code, if one was presented
   std::optional<Role> role;               // only the server itself may pick a role directly
+  std::optional<std::string> ticket_hash = {};  // hash of a ticket code, if one was presented
+};
+struct CreateDisplay {  // a read-only participant for a lobby screen
+  static constexpr std::string_view type = "create_display";
+  std::string name;
+  std::string secret_hash;
+};
+struct RemoveParticipant {
+  static constexpr std::string_view type = "remove_participant";
+  Id participant_id = 0;
+};
+struct SetJoinMode {
+  static constexpr std::string_view type = "set_join_mode";
+  JoinMode mode = JoinMode::open;
+};
+struct AddTickets {  // from the CLI: hashes of ticket codes, each good for one join
+  static constexpr std::string_view type = "add_tickets";
+  std::vector<std::string> ticket_hashes;
 };
 struct SetRole {
   static constexpr std::string_view type = "set_role";
@@ -156,7 +174,7 @@ struct UnhideProject {
 
 using Command =
     std::variant<CreateEvent, SetOrganizerCode, AddRoom, AddSlot, SetVoteCap, SetLocks, Join,
-                 SetRole, ProposeTopic, EditTopic, WithdrawTopic, ScheduleTopic, UnscheduleTopic,
+                 SetRole, CreateDisplay, RemoveParticipant, SetJoinMode, AddTickets, ProposeTopic, EditTopic, WithdrawTopic, ScheduleTopic, UnscheduleTopic,
                  Vote, Unvote, HideTopic, UnhideTopic, MergeTopic, CreateProject, EditProject,
                  WithdrawProject, AddMaintainer, ClaimTable, ReleaseTable, JoinProject,
                  LeaveProject, HideProject, UnhideProject>;

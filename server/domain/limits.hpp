@@ -19,5 +19,6 @@ inline constexpr int max_vote_cap = 1000;
 inline constexpr int max_room_capacity = 100000;
 inline constexpr int max_project_capacity = 1000;
 inline constexpr long long max_slot_seconds = 24LL * 3600;
+inline constexpr std::size_t max_tickets = 100000;  // per event
 
 }  // namespace boardwalk::domain::limits

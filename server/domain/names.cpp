@@ -9,9 +9,11 @@ namespace {
 template <typename E, std::size_t N>
 using Table = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Table<Role, 3> roles{{{Role::attendee, "attendee"},
+constexpr Table<Role, 4> roles{{{Role::attendee, "attendee"},
                                 {Role::maintainer, "maintainer"},
-                                {Role::organizer, "organizer"}}};
+                                {Role::organizer, "organizer"},
+                                {Role::display, "display"}}};
+constexpr Table<JoinMode, 2> join_modes{{{JoinMode::open, "open"}, {JoinMode::tickets, "tickets"}}};
 constexpr Table<RoomKind, 2> room_kinds{{{RoomKind::open_space, "open_space"},
                                          {RoomKind::sprint, "sprint"}}};
 constexpr Table<TopicState, 5> topic_states{{{TopicState::proposed, "proposed"},
@@ -50,6 +52,7 @@ std::string_view to_string(RoomKind v) { return name_of(room_kinds, v); }
 std::string_view to_string(TopicState v) { return name_of(topic_states, v); }
 std::string_view to_string(Level v) { return name_of(levels, v); }
 std::string_view to_string(ProjectState v) { return name_of(project_states, v); }
+std::string_view to_string(JoinMode v) { return name_of(join_modes, v); }
 
 std::optional<Role> role_from(std::string_view s) { return value_of(roles, s); }
 std::optional<RoomKind> room_kind_from(std::string_view s) { return value_of(room_kinds, s); }
@@ -60,5 +63,6 @@ std::optional<Level> level_from(std::string_view s) { return value_of(levels, s)
 std::optional<ProjectState> project_state_from(std::string_view s) {
   return value_of(project_states, s);
 }
+std::optional<JoinMode> join_mode_from(std::string_view s) { return value_of(join_modes, s); }
 
 }  // namespace boardwalk::domain

@@ -13,7 +13,8 @@ using Id = std::int64_t;
 using Seq = std::int64_t;
 using UnixTime = std::int64_t;  // seconds since the epoch, UTC
 
-enum class Role { attendee, maintainer, organizer };
+enum class Role { attendee, maintainer, organizer, display };  // display: a read-only screen
+enum class JoinMode { open, tickets };  // tickets: each join needs an unused ticket code
 enum class RoomKind { open_space, sprint };
 enum class TopicState { proposed, scheduled, withdrawn, hidden, merged };
 enum class Level { any, beginner, intermediate, advanced };
@@ -27,6 +28,7 @@ struct EventInfo {
   std::vector<std::string> sprint_days;  // local days, YYYY-MM-DD
   bool proposals_locked = false;
   bool voting_locked = false;
+  JoinMode join_mode = JoinMode::open;
   std::string organizer_code_hash;  // private: never sent to clients
 };
 
@@ -48,6 +50,7 @@ struct Participant {
   Id id = 0;
   std::string name;
   Role role = Role::attendee;
+  bool removed = false;  // removed by an organizer: their secret no longer works
 };
 
 struct Topic {

@@ -200,6 +200,7 @@ void Engine::stage(CommandJob& job) {
     pending_.push_back(std::move(p));
   };
   Connection& conn = connections_[job.connection.get()];
+  conn.handle = job.connection;
   // This connection's join is not committed yet: commit it first, so this request sees the
   // connection joined (or not), as it would in a later group. Requests keep their order.
   if (conn.joining) flush();
@@ -216,7 +217,14 @@ void Engine::stage(CommandJob& job) {
     j.name = join->name;
     j.secret_hash = hash_secret(secret);
     if (join->code) j.code_hash = hash_secret(*join->code);
+    if (join->ticket) j.ticket_hash = hash_secret(*join->ticket);
     command = std::move(j);
+  } else if (auto* display = std::get_if<protocol::CreateDisplayRequest>(&job.request.body)) {
+    if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
+    p.slug = conn.joined;
+    actor = domain::Actor::of(conn.participant);
+    secret = new_secret();
+    command = domain::CreateDisplay{display->name, hash_secret(secret)};
   } else {
     auto& request = std::get<protocol::CommandRequest>(job.request.body);
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
@@ -233,6 +241,9 @@ void Engine::stage(CommandJob& job) {
     slot = find(p.slug);
   }
 
+  if (actor.kind == domain::Actor::Kind::participant && !within_rate(p.slug, actor.participant)) {
+    return reject(make_error("rate_limited", "too many requests: wait a moment and try again"));
+  }
   auto body = slot->board.decide(command, actor);
   if (!body) return reject(body.error());
   domain::Change change{slot->board.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
@@ -242,10 +253,13 @@ void Engine::stage(CommandJob& job) {
   slot->board.apply(change);
   p.ack_extra = ack_extra_for(change.body);
   if (const auto* joined = std::get_if<domain::ParticipantJoined>(&change.body)) {
-    p.joined_as = joined->participant.id;
-    conn.joining = true;
+    if (std::holds_alternative<protocol::JoinRequest>(job.request.body)) {
+      p.joined_as = joined->participant.id;  // a display's creator stays who they are
+      conn.joining = true;
+    }
     p.ack_extra = {{"participant", protocol::to_json_value(joined->participant)}, {"secret", secret}};
   }
+  if (const auto* removed = std::get_if<domain::ParticipantRemoved>(&change.body)) p.removed = removed->participant_id;
   p.public_frame = protocol::make_frame(dump(protocol::encode_change(change, p.slug, Audience::clients)));
   p.change = std::move(change);
   pending_.push_back(std::move(p));
@@ -260,27 +274,27 @@ void Engine::flush() {
   const Status committed = store_.append(stored);
   if (!committed) {
     spdlog::error("commit of {} change(s) failed: {}", stored.size(), committed.error().message);
+  } else {
+    // Group commit at work: how many changes shared this transaction (and its fsync).
+    spdlog::debug("committed {} change(s) in one transaction ({} answers)", stored.size(), pending_.size());
   }
   std::vector<std::string> to_rebuild;
   for (auto& p : pending_) {
     if (!p.change) {
-      p.connection->deliver(p.reply);
+      p.connection->deliver_reply(p.reply);
       continue;
     }
     if (p.joined_as) connections_[p.connection.get()].joining = false;
     if (!committed) {
-      p.connection->deliver(protocol::encode_error(
+      p.connection->deliver_reply(protocol::encode_error(
           p.id, make_error("storage_error", "the change could not be stored; nothing changed, try again")));
       if (std::find(to_rebuild.begin(), to_rebuild.end(), p.slug) == to_rebuild.end()) to_rebuild.push_back(p.slug);
       continue;
     }
-    if (p.joined_as) {
-      Connection& conn = connections_[p.connection.get()];
-      conn.joined = p.slug;
-      conn.participant = *p.joined_as;
-    }
-    p.connection->deliver(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
+    if (p.joined_as) bind(p.connection.get(), p.slug, *p.joined_as);
+    p.connection->deliver_reply(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
     if (BoardSlot* slot = find(p.slug)) record_committed(*slot, p.public_frame);
+    if (p.removed) close_participant(p.slug, *p.removed);
   }
   pending_.clear();
   // The in-memory boards ran ahead of the disk: put them back to what is stored.
@@ -334,6 +348,7 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id,
     return;
   }
   Connection& conn = connections_[connection.get()];
+  conn.handle = connection;
   if (!conn.subscribed.empty()) {
     if (BoardSlot* old = find(conn.subscribed)) old->subscribers.erase(connection.get());
   }
@@ -363,8 +378,18 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
     return;
   }
   Connection& conn = connections_[connection.get()];
-  conn.joined = request.event;
-  conn.participant = *participant;
+  conn.handle = connection;
+  const bool already = conn.joined == request.event && conn.participant == *participant;
+  const auto count = bound_count_.find({request.event, *participant});
+  if (!already && count != bound_count_.end() &&
+      options_.connections_per_participant > 0 && count->second >= options_.connections_per_participant) {
+    connection->deliver(protocol::encode_error(
+        id, make_error("too_many_connections",
+                       "this participant already has " + std::to_string(count->second) +
+                           " open connections; close one and try again")));
+    return;
+  }
+  bind(connection.get(), request.event, *participant);
   connection->deliver(protocol::encode_ack(
       id, slot->board.seq(), {{"participant", protocol::to_json_value(*slot->board.participant(*participant))}}));
 }
@@ -374,8 +399,46 @@ void Engine::disconnect(const Subscriber* connection) {
     const auto it = connections_.find(connection);
     if (it == connections_.end()) return;
     if (BoardSlot* slot = find(it->second.subscribed)) slot->subscribers.erase(connection);
+    unbind(connection);
     connections_.erase(it);
   }));
+}
+
+void Engine::bind(const Subscriber* connection, const std::string& slug, domain::Id participant) {
+  unbind(connection);
+  Connection& conn = connections_[connection];
+  conn.joined = slug;
+  conn.participant = participant;
+  ++bound_count_[{slug, participant}];
+}
+
+void Engine::unbind(const Subscriber* connection) {
+  const auto it = connections_.find(connection);
+  if (it == connections_.end() || it->second.participant == 0) return;
+  const auto count = bound_count_.find({it->second.joined, it->second.participant});
+  if (count != bound_count_.end() && --count->second == 0) bound_count_.erase(count);
+  it->second.joined.clear();
+  it->second.participant = 0;
+}
+
+void Engine::close_participant(const std::string& slug, domain::Id participant) {
+  // Their secret stopped working with the change; their open connections end now.
+  for (auto& [raw, conn] : connections_) {
+    if (conn.joined != slug || conn.participant != participant) continue;
+    unbind(raw);
+    if (auto handle = conn.handle.lock()) handle->close("removed by an organizer");
+  }
+  rates_.erase({slug, participant});
+}
+
+bool Engine::within_rate(const std::string& slug, domain::Id participant) {
+  if (options_.participant_rate <= 0) return true;
+  auto it = rates_.find({slug, participant});
+  if (it == rates_.end()) {
+    it = rates_.emplace(std::pair{slug, participant},
+                        TokenBucket(options_.participant_rate, options_.participant_rate * 3)).first;
+  }
+  return it->second.take();
 }
 
 void Engine::snapshot(std::string slug, std::function<void(Frame)> done) {

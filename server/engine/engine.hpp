@@ -23,6 +23,7 @@
 
 #include "domain/board.hpp"
 #include "engine/subscriber.hpp"
+#include "engine/token_bucket.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/requests.hpp"
 #include "storage/store.hpp"
@@ -32,6 +33,12 @@ namespace boardwalk::engine {
 struct EngineOptions {
   std::size_t replay_window = 10000;  // recent changes per event kept for resync by seq
   std::function<domain::UnixTime()> clock;  // defaults to the system clock
+  // Commands per second per participant (all their connections together), with bursts of
+  // three times as many; 0 = unlimited. Reads (subscribe, auth) are not counted here.
+  double participant_rate = 0;  // the server's --rate-per-participant sets it (default 10)
+  // Connections one participant may have authenticated at once (phone, laptop, a reconnect
+  // that overlaps the old connection's timeout).
+  std::size_t connections_per_participant = 0;  // 0 = no limit; --max-connections-per-participant
 };
 
 struct EventSummary {
@@ -90,7 +97,8 @@ class Engine {
     std::string subscribed;  // event slug this connection receives changes of
     std::string joined;      // event slug the participant belongs to
     domain::Id participant = 0;
-    bool joining = false;    // a join of this connection waits in the pending group
+    bool joining = false;
+    std::weak_ptr<Subscriber> handle;  // to close it (participant removed)    // a join of this connection waits in the pending group
   };
   struct CommandJob {
     SubscriberPtr connection;
@@ -109,7 +117,8 @@ class Engine {
     protocol::Frame public_frame;   // the broadcast, encoded once
     nlohmann::json ack_extra;
     protocol::Frame reply;          // an error decided without touching storage
-    std::optional<domain::Id> joined_as;
+    std::optional<domain::Id> joined_as;  // bind the connection to this participant
+    std::optional<domain::Id> removed;    // close this participant's connections
   };
 
   void post(Job job);
@@ -123,6 +132,11 @@ class Engine {
                     const protocol::SubscribeRequest& request);
   void do_auth(const SubscriberPtr& connection, const nlohmann::json& id,
                const protocol::AuthRequest& request);
+  // Connection <-> participant binding, with a count per participant to cap connections.
+  void bind(const Subscriber* connection, const std::string& slug, domain::Id participant);
+  void unbind(const Subscriber* connection);
+  void close_participant(const std::string& slug, domain::Id participant);
+  bool within_rate(const std::string& slug, domain::Id participant);
   protocol::Frame snapshot_frame(BoardSlot& slot);
   BoardSlot* find(const std::string& slug);
 
@@ -130,6 +144,8 @@ class Engine {
   EngineOptions options_;
   std::map<std::string, BoardSlot> boards_;
   std::unordered_map<const Subscriber*, Connection> connections_;
+  std::map<std::pair<std::string, domain::Id>, std::size_t> bound_count_;
+  std::map<std::pair<std::string, domain::Id>, TokenBucket> rates_;
   std::vector<Pending> pending_;
   std::atomic<std::size_t> event_count_{0};
 

@@ -22,6 +22,12 @@ class Subscriber {
   virtual ~Subscriber() = default;
 
   virtual void deliver(const protocol::Frame& frame) = 0;
+  // The ack or error answering this connection's own request. Same queue and order as
+  // deliver(); a connection may send it sooner (it never waits for batching).
+  virtual void deliver_reply(const protocol::Frame& frame) { deliver(frame); }
+  // Ends the connection with `reason` (e.g. its participant was removed). Thread-safe; the
+  // default does nothing, for subscribers that are not connections.
+  virtual void close(const std::string& /*reason*/) {}
 };
 
 using SubscriberPtr = std::shared_ptr<Subscriber>;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "net/origin_check.hpp"
 #include "net/qr_svg.hpp"
 #include "net/static_files.hpp"
 #include "net/websocket_session.hpp"
@@ -79,6 +80,19 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (beast::websocket::is_upgrade(req)) {
     if (req.target() != "/ws") {
       send(json_response(http::status::not_found, protocol::error_body(make_error("not_found", "the WebSocket endpoint is /ws"))));
+      return;
+    }
+    std::vector<std::string> allowed = context_.allowed_origins;
+    if (!context_.public_url.empty()) allowed.push_back(context_.public_url);
+    if (!origin_allowed(req[http::field::origin], req[http::field::host], allowed)) {
+      spdlog::warn("refused a WebSocket from origin '{}' (host '{}')", std::string(req[http::field::origin]),
+                   std::string(req[http::field::host]));
+      keep_alive_ = false;
+      send(json_response(http::status::forbidden,
+                         protocol::error_body(make_error("forbidden_origin",
+                                                         "WebSocket connections from this origin are not allowed; "
+                                                         "start boardwalk with --allowed-origin to allow it",
+                                                         "Origin"))));
       return;
     }
     stream_.expires_never();  // the WebSocket session runs its own timeouts

@@ -5,6 +5,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include "net/write_coalescer.hpp"
 #include "protocol/requests.hpp"
 
 namespace boardwalk::net {
@@ -12,16 +13,21 @@ namespace boardwalk::net {
 namespace net = boost::asio;
 
 WebsocketSession::WebsocketSession(beast::tcp_stream&& stream, ServerContext& context)
-    : ws_(std::move(stream)), context_(context) {
+    : ws_(std::move(stream)),
+      context_(context),
+      requests_(context.limits.connection_rate, context.limits.connection_rate * 3) {
   beast::error_code ec;
   const auto remote = ws_.next_layer().socket().remote_endpoint(ec);
-  endpoint_ = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  ip_ = ec ? "?" : remote.address().to_string();
+  endpoint_ = ec ? "?" : ip_ + ":" + std::to_string(remote.port());
 }
 
 WebsocketSession::~WebsocketSession() {
   if (registered_) {
     std::lock_guard lock(context_.sessions_mutex);
     context_.sessions.erase(this);
+    const auto it = context_.connections_by_ip.find(ip_);
+    if (it != context_.connections_by_ip.end() && --it->second == 0) context_.connections_by_ip.erase(it);
   }
 }
 
@@ -42,10 +48,28 @@ void WebsocketSession::on_accept(beast::error_code ec) {
     spdlog::debug("websocket handshake with {} failed: {}", endpoint_, ec.message());
     return;
   }
+  bool over_ip_limit = false;
   {
     std::lock_guard lock(context_.sessions_mutex);
-    context_.sessions.insert(this);
-    registered_ = true;
+    auto& from_ip = context_.connections_by_ip[ip_];
+    over_ip_limit = context_.limits.connections_per_ip > 0 && from_ip >= context_.limits.connections_per_ip;
+    if (!over_ip_limit) {
+      ++from_ip;
+      context_.sessions.insert(this);
+      registered_ = true;
+    } else if (from_ip == 0) {
+      context_.connections_by_ip.erase(ip_);
+    }
+  }
+  if (over_ip_limit) {
+    // Only a backstop: a venue behind one NAT address is many people.
+    spdlog::warn("client {} refused: {} connections from {} already", endpoint_,
+                 context_.limits.connections_per_ip, ip_);
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later, "too many connections from this address"),
+                    [self = shared_from_this()](beast::error_code) {});
+    return;
   }
   const auto n = ++context_.connections;
   spdlog::info("client {} connected ({} open)", endpoint_, n);
@@ -84,6 +108,9 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
     auto decoded = protocol::decode_request(text);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
       reply_now(protocol::encode_error(failure->id, failure->error));
+    } else if (!requests_.take()) {
+      reply_now(protocol::encode_error(std::get<protocol::Request>(decoded).id,
+                                       make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
     } else {
       context_.engine.submit(shared_from_this(), std::move(std::get<protocol::Request>(decoded)));
     }
@@ -92,10 +119,16 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   do_read();
 }
 
-void WebsocketSession::reply_now(const protocol::Frame& frame) { deliver(frame); }
+void WebsocketSession::reply_now(const protocol::Frame& frame) { deliver_reply(frame); }
 
-void WebsocketSession::deliver(const protocol::Frame& frame) {
-  bool start_write = false;
+void WebsocketSession::deliver(const protocol::Frame& frame) { enqueue(frame, false); }
+
+void WebsocketSession::deliver_reply(const protocol::Frame& frame) { enqueue(frame, true); }
+
+// Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
+void WebsocketSession::enqueue(const protocol::Frame& frame, bool urgent) {
+  bool post_write = false;
+  bool park = false;
   bool overflow = false;
   {
     std::lock_guard lock(mutex_);
@@ -108,9 +141,23 @@ void WebsocketSession::deliver(const protocol::Frame& frame) {
     } else {
       queue_.push_back(frame);
       queued_bytes_ += frame->size();
-      if (!write_scheduled_) {
-        write_scheduled_ = true;
-        start_write = true;
+      urgent_ = urgent_ || urgent;
+      if (write_state_ == WriteState::idle) {
+        // Quiet for a whole interval (or a reply): write now. Otherwise wait for the tick,
+        // so a busy client gets one frame per interval however many events there are.
+        const auto* coalescer = context_.coalescer;
+        if (urgent || coalescer == nullptr ||
+            std::chrono::steady_clock::now() - last_write_ >= coalescer->interval()) {
+          write_state_ = WriteState::active;
+          post_write = true;
+        } else {
+          write_state_ = WriteState::parked;
+          park = true;
+        }
+      } else if (write_state_ == WriteState::parked && urgent) {
+        // A reply does not wait for the tick (the tick's kick then finds nothing to do).
+        write_state_ = WriteState::active;
+        post_write = true;
       }
     }
   }
@@ -121,32 +168,62 @@ void WebsocketSession::deliver(const protocol::Frame& frame) {
     });
     return;
   }
-  if (start_write) net::post(ws_.get_executor(), beast::bind_front_handler(&WebsocketSession::do_write, shared_from_this()));
+  if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&WebsocketSession::do_write, shared_from_this()));
+  if (park) context_.coalescer->park(shared_from_this());
+}
+
+void WebsocketSession::kick() {
+  net::post(ws_.get_executor(), beast::bind_front_handler(&WebsocketSession::on_kick, shared_from_this()));
+}
+
+void WebsocketSession::on_kick() {
+  {
+    std::lock_guard lock(mutex_);
+    if (write_state_ != WriteState::parked) return;  // a reply already started the write
+    write_state_ = WriteState::active;
+  }
+  do_write();
 }
 
 void WebsocketSession::do_write() {
+  if (writing_) return;  // on_write sends what queued meanwhile
   {
     std::lock_guard lock(mutex_);
     if (queue_.empty()) {
-      write_scheduled_ = false;
+      write_state_ = WriteState::idle;
       return;
     }
-    // One contiguous frame of everything queued: one system call instead of one per event.
-    frame_.clear();
-    for (const auto& f : queue_) {
-      if (!frame_.empty()) frame_.push_back('\n');
-      frame_.append(*f);
-    }
-    queue_.clear();
+    sending_.swap(queue_);  // the old buffer's capacity is reused: no allocation per write
     queued_bytes_ = 0;
+    urgent_ = false;
+    if (context_.coalescer != nullptr) last_write_ = std::chrono::steady_clock::now();
   }
   ws_.text(true);
   writing_ = true;
+  if (sending_.size() == 1) {
+    // One event: send the shared buffer itself, no copy.
+    ws_.async_write(net::buffer(*sending_.front()), beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+    return;
+  }
+  // One contiguous frame of everything queued (JSON Lines): one system call, not one per
+  // event (a gathered buffer sequence costs a system call per buffer or two).
+  std::size_t size = sending_.size() - 1;
+  for (const auto& f : sending_) size += f->size();
+  frame_.clear();
+  frame_.reserve(size);
+  for (const auto& f : sending_) {
+    if (!frame_.empty()) frame_.push_back('\n');
+    frame_.append(*f);
+  }
+  sending_.clear();
   ws_.async_write(net::buffer(frame_), beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
 }
 
 void WebsocketSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
+  sending_.clear();
+  // A frame that once carried a big backlog (or a snapshot) must not pin its memory.
+  if (frame_.capacity() > 64 * 1024) std::string().swap(frame_);
   if (close_pending_) {
     // A close was asked for while this write was in flight: Beast allows one at a time.
     ws_.async_close(*close_pending_, [self = shared_from_this()](beast::error_code) {});
@@ -158,10 +235,29 @@ void WebsocketSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     closing_ = true;
     queue_.clear();
     queued_bytes_ = 0;
-    write_scheduled_ = false;
+    write_state_ = WriteState::idle;
     return;  // the pending read fails too and cleans up
   }
-  do_write();
+  bool park = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) {
+      write_state_ = WriteState::idle;
+      return;
+    }
+    // More queued while this frame went out: under load wait for the tick, unless a reply
+    // is among it or the interval has already passed.
+    const auto* coalescer = context_.coalescer;
+    if (!urgent_ && coalescer != nullptr && std::chrono::steady_clock::now() - last_write_ < coalescer->interval()) {
+      write_state_ = WriteState::parked;
+      park = true;
+    }
+  }
+  if (park) {
+    context_.coalescer->park(shared_from_this());
+  } else {
+    do_write();
+  }
 }
 
 void WebsocketSession::close_with(websocket::close_code code, std::string reason) {
@@ -173,6 +269,17 @@ void WebsocketSession::close_with(websocket::close_code code, std::string reason
     return;
   }
   ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+}
+
+void WebsocketSession::close(const std::string& reason) {
+  auto self = weak_from_this().lock();
+  if (!self) return;
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;  // nothing more is queued for it
+  }
+  spdlog::info("closing client {}: {}", endpoint_, reason);
+  net::post(ws_.get_executor(), [self, reason] { self->close_with(websocket::close_code::policy_error, reason); });
 }
 
 void WebsocketSession::shut_down() {

@@ -1,7 +1,9 @@
 // One WebSocket client. Reads requests one at a time and hands them to the engine; the
 // engine's answers and broadcasts come back through deliver(), which only queues. While a
 // write is in flight, everything that queues up behind it goes out together as the next
-// frame (JSON Lines), so a busy client costs frames, not events. The queue has a byte cap:
+// frame (JSON Lines), so a busy client costs frames, not events; under load the write
+// coalescer holds a session that wrote recently until its next tick (one frame per interval),
+// while replies to the client's own requests go out at once. The queue has a byte cap:
 // a client that cannot keep up is closed (it resyncs by seq when it comes back) instead of
 // growing memory or slowing anyone else.
 #pragma once
@@ -10,13 +12,15 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/subscriber.hpp"
+#include "engine/token_bucket.hpp"
 #include "net/server_context.hpp"
 
 namespace boardwalk::net {
@@ -33,6 +37,11 @@ class WebsocketSession : public engine::Subscriber,
 
   void run(http::request<http::string_body> upgrade);
   void deliver(const protocol::Frame& frame) override;
+  // An ack or error for this client's own request: goes out at once, never parked.
+  void deliver_reply(const protocol::Frame& frame) override;
+  // The write coalescer's tick: send what is queued (on the strand).
+  void kick();
+  void close(const std::string& reason) override;
   // Closes with "going away" (server shutdown). Thread-safe.
   void shut_down();
 
@@ -40,6 +49,8 @@ class WebsocketSession : public engine::Subscriber,
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
+  void enqueue(const protocol::Frame& frame, bool urgent);
+  void on_kick();
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void close_with(websocket::close_code code, std::string reason);
@@ -49,15 +60,23 @@ class WebsocketSession : public engine::Subscriber,
   ServerContext& context_;
   beast::flat_buffer buffer_;
   std::string endpoint_;
+  std::string ip_;
+  engine::TokenBucket requests_;  // strand-only: per-connection request rate
 
   std::mutex mutex_;  // guards the queue: deliver() runs on the engine's thread
-  std::deque<protocol::Frame> queue_;
+  std::vector<protocol::Frame> queue_;  // swapped with sending_: no allocation per write
   std::size_t queued_bytes_ = 0;
-  bool write_scheduled_ = false;
+  // idle: nothing scheduled; parked: waits for the coalescer's tick; active: a do_write is
+  // posted or a write is in flight (it sends whatever queues meanwhile).
+  enum class WriteState : unsigned char { idle, parked, active };
+  WriteState write_state_ = WriteState::idle;
+  bool urgent_ = false;  // a reply is queued: do not park after the current write
+  std::chrono::steady_clock::time_point last_write_{};  // when the last frame was started
   bool closing_ = false;
 
   // Strand-only state.
-  std::string frame_;  // the frame being written, reused between writes
+  std::vector<protocol::Frame> sending_;  // the events in the frame being written
+  std::string frame_;  // the frame being written (when it joins several events), reused
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;

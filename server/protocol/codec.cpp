@@ -39,7 +39,7 @@ Slot slot_from(const json& j) {
 
 Participant participant_from(const json& j) {
   return Participant{j.at("id").get<Id>(), j.at("name").get<std::string>(),
-                     enum_from<Role>(j.at("role"), role_from)};
+                     enum_from<Role>(j.at("role"), role_from), j.value("removed", false)};
 }
 
 Topic topic_from(const json& j) {
@@ -97,7 +97,15 @@ struct FieldWriter {
   }
   void operator()(const ParticipantJoined& c) const {
     j["participant"] = to_json_value(c.participant);
-    if (audience == Audience::storage) j["secret_hash"] = c.secret_hash;
+    if (audience == Audience::storage) {
+      j["secret_hash"] = c.secret_hash;
+      if (!c.ticket_hash.empty()) j["ticket_hash"] = c.ticket_hash;
+    }
+  }
+  void operator()(const JoinModeSet& c) const { j["mode"] = to_string(c.mode); }
+  void operator()(const TicketsAdded& c) const {
+    j["count"] = c.ticket_hashes.size();
+    if (audience == Audience::storage) j["ticket_hashes"] = c.ticket_hashes;
   }
   void operator()(const ParticipantRoleSet& c) const {
     j["participant_id"] = c.participant_id;
@@ -153,8 +161,11 @@ ChangeBody body_from(const std::string& kind, const json& j) {
   if (kind == "locks_set") return LocksSet{j.at("proposals").get<bool>(), j.at("voting").get<bool>()};
   if (kind == "participant_joined") {
     return ParticipantJoined{participant_from(j.at("participant")),
-                             j.at("secret_hash").get<std::string>()};
+                             j.at("secret_hash").get<std::string>(), j.value("ticket_hash", std::string())};
   }
+  if (kind == "participant_removed") return ParticipantRemoved{id("participant_id")};
+  if (kind == "join_mode_set") return JoinModeSet{enum_from<JoinMode>(j.at("mode"), join_mode_from)};
+  if (kind == "tickets_added") return TicketsAdded{j.at("ticket_hashes").get<std::vector<std::string>>()};
   if (kind == "participant_role_set") {
     return ParticipantRoleSet{id("participant_id"), enum_from<Role>(j.at("role"), role_from)};
   }
@@ -197,7 +208,7 @@ json to_json_value(const Slot& s) {
 }
 
 json to_json_value(const Participant& p) {
-  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}};
+  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}, {"removed", p.removed}};
 }
 
 json to_json_value(const Topic& t) {
@@ -237,7 +248,9 @@ json encode_board(const Board& board) {
                 {"vote_cap", e.vote_cap},
                 {"sprint_days", e.sprint_days},
                 {"proposals_locked", e.proposals_locked},
-                {"voting_locked", e.voting_locked}};
+                {"voting_locked", e.voting_locked},
+                {"join_mode", to_string(e.join_mode)},
+                {"tickets", {{"total", board.tickets_total()}, {"used", board.tickets_used()}}}};
   const auto list = [](const auto& map) {
     json a = json::array();
     for (const auto& [id, v] : map) a.push_back(to_json_value(v));

@@ -204,6 +204,23 @@ const std::map<std::string, Decoder, std::less<>>& decoders() {
          r.boolean("voting", c.voting);
          return finish(r, c);
        }},
+      {"remove_participant",
+       [](FieldReader& r) -> Result<Command> {
+         RemoveParticipant c;
+         r.id("participant_id", c.participant_id);
+         return finish(r, c);
+       }},
+      {"set_join_mode",
+       [](FieldReader& r) -> Result<Command> {
+         SetJoinMode c;
+         std::optional<JoinMode> mode;
+         std::string bad_enum;
+         enum_field(r, "mode", mode, &join_mode_from, bad_enum);
+         if (!r.failed() && !bad_enum.empty()) return with_enum_error(bad_enum, "open, tickets");
+         if (!r.failed() && !mode) return make_error("bad_request", "mode is required", "mode");
+         c.mode = mode.value_or(JoinMode::open);
+         return finish(r, c);
+       }},
       {"set_role",
        [](FieldReader& r) -> Result<Command> {
          SetRole c;
@@ -272,6 +289,13 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
     r.text("event", s.event);
     r.text("name", s.name);
     r.text("code", s.code);
+    r.text("ticket", s.ticket);
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, s};
+  }
+  if (type == "create_display") {
+    CreateDisplayRequest s;
+    r.text_or_empty("name", s.name);
     if (auto st = r.finish(); !st) return fail(st.error());
     return Request{*id, s};
   }

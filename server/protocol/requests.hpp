@@ -20,7 +20,12 @@ struct SubscribeRequest {
 struct JoinRequest {
   std::string event;
   std::string name;
-  std::optional<std::string> code;  // organizer code, in clear: the adapter hashes it
+  std::optional<std::string> code;    // organizer code, in clear: the adapter hashes it
+  std::optional<std::string> ticket = {};  // ticket code, in clear: the adapter hashes it
+};
+// Organizers create read-only participants for lobby screens; the engine makes the secret.
+struct CreateDisplayRequest {
+  std::string name;
 };
 struct AuthRequest {
   std::string event;
@@ -32,7 +37,7 @@ struct CommandRequest {
 
 struct Request {
   nlohmann::json id;  // echoed in the answer: a string (<= 64 chars) or an integer
-  std::variant<SubscribeRequest, JoinRequest, AuthRequest, CommandRequest> body;
+  std::variant<SubscribeRequest, JoinRequest, AuthRequest, CommandRequest, CreateDisplayRequest> body;
 };
 
 struct DecodeFailure {

@@ -14,6 +14,13 @@ std::optional<Durability> durability_from(std::string_view s) {
 Result<Store::Opened> Store::open(const std::string& path, Durability durability) {
   auto db = Connection::open(path);
   if (!db) return db.error();
+  // SQLite quietly opens a write-protected file read-only; every commit would then fail.
+  // Refuse to start instead, saying why.
+  if (path != ":memory:" && sqlite3_db_readonly(db->handle(), "main") == 1) {
+    return make_error("storage_error", "the database '" + path +
+                                           "' is read-only (file permissions or a read-only file system); "
+                                           "boardwalk must be able to write it");
+  }
   auto wal = Statement::prepare(*db, "PRAGMA journal_mode=WAL");
   if (!wal) return wal.error();
   if (auto r = wal->step(); !r) return r.error();

@@ -41,8 +41,8 @@ TEST_F(SetupTest, EveryCommandButCreateEventNeedsTheEvent) {
 }
 
 TEST_F(SetupTest, CreateEventOnlyByTheServer) {
-  EXPECT_TRUE(rejects(CreateEvent{"ev", "Ev", "UTC", 0, {}}, Actor::anonymous(), "not_joined"));
-  EXPECT_TRUE(rejects(CreateEvent{"ev", "Ev", "UTC", 0, {}}, Actor::of(1), "not_joined"));
+  EXPECT_TRUE(rejects(CreateEvent{"ev", "Ev", "UTC", 0, {}}, Actor::anonymous(), "forbidden"));
+  EXPECT_TRUE(rejects(CreateEvent{"ev", "Ev", "UTC", 0, {}}, Actor::of(1), "forbidden"));
   create_event();
   const Id org = join("Olga", Role::organizer);
   EXPECT_TRUE(rejects(CreateEvent{"ev", "Ev", "UTC", 0, {}}, Actor::of(org), "forbidden"));

@@ -56,6 +56,13 @@ class CodecTest : public EventTest {
     run(HideProject{q}, Actor::of(org));
     run(UnhideProject{q}, Actor::of(org));
     run(WithdrawProject{q}, Actor::of(cy));
+    // Identity and moderation: tickets, a ticket join, a display screen, a removal.
+    run(AddTickets{{"ticket-hash-1", "ticket-hash-2"}}, Actor::system());
+    run(SetJoinMode{JoinMode::tickets}, Actor::of(org));
+    Join with_ticket{"Tess", "tess-secret-hash", std::nullopt, std::nullopt, std::string("ticket-hash-1")};
+    const Id tess = run_as<ParticipantJoined>(with_ticket, Actor::anonymous()).participant.id;
+    run(CreateDisplay{"Hall TV", "display-secret-hash"}, Actor::of(org));
+    run(RemoveParticipant{tess}, Actor::of(org));
   }
 };
 
@@ -114,6 +121,9 @@ TEST_F(CodecTest, ClientsNeverSeeSecretOrCodeHashes) {
     const json stored = protocol::encode_change(c, "pycon-us-2026", Audience::storage);
     EXPECT_FALSE(contains_key(client, "secret_hash")) << client.dump();
     EXPECT_FALSE(contains_key(client, "code_hash")) << client.dump();
+    EXPECT_FALSE(contains_key(client, "ticket_hash")) << client.dump();
+    EXPECT_FALSE(contains_key(client, "ticket_hashes")) << client.dump();
+    EXPECT_EQ(client.dump().find("ticket-hash-"), std::string::npos) << client.dump();
     EXPECT_EQ(client.dump().find("secret-hash-"), std::string::npos) << client.dump();
     EXPECT_EQ(client.dump().find("organizer-code-hash"), std::string::npos) << client.dump();
     saw_secret = saw_secret || contains_key(stored, "secret_hash");
@@ -198,7 +208,10 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   const json& b = s["board"];
   EXPECT_EQ(keys(b), (std::set<std::string>{"event", "rooms", "slots", "participants", "topics", "projects"}));
   EXPECT_EQ(keys(b["event"]), (std::set<std::string>{"slug", "name", "timezone", "vote_cap", "sprint_days",
-                                                      "proposals_locked", "voting_locked"}));
+                                                      "proposals_locked", "voting_locked", "join_mode",
+                                                      "tickets"}));
+  EXPECT_EQ(b["event"]["join_mode"], "tickets");
+  EXPECT_EQ(b["event"]["tickets"], (json{{"total", 2}, {"used", 1}}));
   EXPECT_EQ(b["event"]["sprint_days"], (json{"2026-05-18", "2026-05-19"}));
   EXPECT_EQ(b["event"]["vote_cap"], 5);
   ASSERT_EQ(b["rooms"].size(), 4u);
@@ -206,7 +219,9 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   EXPECT_EQ(b["rooms"][2]["kind"], "sprint");
   ASSERT_EQ(b["slots"].size(), 3u);
   EXPECT_EQ(keys(b["slots"][0]), (std::set<std::string>{"id", "day", "start", "end"}));
-  EXPECT_EQ(b["participants"][0], (json{{"id", org}, {"name", "Olga"}, {"role", "organizer"}}));
+  EXPECT_EQ(b["participants"][0], (json{{"id", org}, {"name", "Olga"}, {"role", "organizer"}, {"removed", false}}));
+  EXPECT_EQ(b["participants"][b["participants"].size() - 2]["removed"], true);  // Tess
+  EXPECT_EQ(b["participants"].back()["role"], "display");
   ASSERT_EQ(b["topics"].size(), 3u);
   const json& merged = b["topics"][0];
   EXPECT_EQ(keys(merged), (std::set<std::string>{"id", "title", "description", "convener", "state", "room_id",

@@ -301,7 +301,7 @@ TEST(DecodeRequest, RoomSlotCapLocksRole) {
   EXPECT_TRUE(refuses(R"({"type":"set_vote_cap","id":1})", "bad_request", "vote_cap", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_locks","id":1,"proposals":"true"})", "bad_request", "proposals", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_locks","id":1,"voting":0})", "bad_request", "voting", 1));
-  EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"display"})", "invalid_value", "role", 1));
+  EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"superuser"})", "invalid_value", "role", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"Organizer"})", "invalid_value", "role", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2})", "bad_request", "role", 1));
   EXPECT_TRUE(refuses(R"({"type":"edit_topic","id":1,"topic_id":2,"title":5})", "bad_request", "title", 1));
