@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cctype>
 #include <filesystem>
@@ -56,6 +57,8 @@ struct Options {
   double rate_per_participant = 10;
   std::size_t max_connections_per_participant = 8;
   std::size_t max_connections_per_ip = 10000;
+  std::string tls_cert;  // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
+  std::string tls_key;   // PEM private key
 };
 
 int fail(const std::string& what) {
@@ -99,7 +102,30 @@ std::string base_url(const Options& o, unsigned short port) {
   } else if (host.find(':') != std::string::npos) {
     host = "[" + host + "]";
   }
-  return "http://" + host + ":" + std::to_string(port);
+  return (o.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(port);
+}
+
+// TLS 1.2 and later only, from PEM files; a missing or unreadable file, or a key that does
+// not match the certificate, is an error at start-up rather than at the first connection.
+Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const Options& o) {
+  namespace ssl = boost::asio::ssl;
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return make_error("bad_request", "--tls-cert and --tls-key go together: give both (PEM files) or neither");
+  }
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  boost::system::error_code ec;
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                   ec);
+  if (ec) return make_error("tls", "cannot configure TLS: " + ec.message());
+  if (ctx->use_certificate_chain_file(o.tls_cert, ec); ec) {
+    return make_error("tls", "--tls-cert: cannot load the certificate from '" + o.tls_cert + "': " + ec.message());
+  }
+  if (ctx->use_private_key_file(o.tls_key, ssl::context::pem, ec); ec) {
+    return make_error("tls", "--tls-key: cannot load the private key from '" + o.tls_key +
+                                 "' (or it does not match the certificate): " + ec.message());
+  }
+  return ctx;
 }
 
 int import_event(const Options& o) {
@@ -181,6 +207,12 @@ int serve(const Options& o) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(o.bind, ec);
   if (ec) return fail("--bind: '" + o.bind + "' is not an IP address");
+  std::unique_ptr<boost::asio::ssl::context> tls;
+  if (!o.tls_cert.empty() || !o.tls_key.empty()) {
+    auto made = make_tls_context(o);
+    if (!made) return fail(made.error().message);
+    tls = std::move(*made);
+  }
 
   auto db = open_database(o);
   if (!db) return fail(db.error().message);
@@ -200,6 +232,7 @@ int serve(const Options& o) {
   context.allowed_origins = o.allowed_origins;
   context.limits.connection_rate = o.rate_per_connection;
   context.limits.connections_per_ip = o.max_connections_per_ip;
+  context.tls = tls.get();
   boost::asio::io_context ioc(static_cast<int>(o.threads));
   // Under load each busy WebSocket gets at most one frame per interval (0: every write at once).
   std::shared_ptr<net::WriteCoalescer> coalescer;
@@ -275,6 +308,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
                  "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: no limit)")
       ->capture_default_str();
+  app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) file: serve HTTPS and WSS only (needs --tls-key)");
+  app.add_option("--tls-key", o.tls_key, "PEM private key file for --tls-cert");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();

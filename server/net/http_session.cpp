@@ -24,6 +24,7 @@ using nlohmann::json;
 namespace {
 
 constexpr auto read_timeout = std::chrono::seconds(30);
+constexpr auto tls_handshake_timeout = std::chrono::seconds(15);
 
 // Strict by default: the client loads only its own files and talks only to this origin.
 constexpr const char* content_security_policy =
@@ -49,25 +50,60 @@ bool read_file(const std::string& path, std::string& out) {
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
-    : stream_(std::move(socket)), context_(context) {}
+template <class Stream>
+BasicHttpSession<Stream>::BasicHttpSession(Stream&& stream, ServerContext& context)
+    : stream_(std::move(stream)), context_(context) {}
 
-void HttpSession::run() {
+template <class Stream>
+void BasicHttpSession<Stream>::run() {
   // Start on the connection's strand: all its handlers run serialized there.
-  net::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (tls) {
+      beast::get_lowest_layer(self->stream_).expires_after(tls_handshake_timeout);
+      self->stream_.async_handshake(net::ssl::stream_base::server,
+                                    beast::bind_front_handler(&BasicHttpSession::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void BasicHttpSession<Stream>::on_handshake(beast::error_code ec) {
+  if (ec) {
+    // Plain HTTP sent to the TLS port, a scanner, or a client that does not trust the certificate.
+    spdlog::debug("tls handshake failed: {}", ec.message());
+    return;
+  }
+  do_read();
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::do_close() {
+  if constexpr (tls) {
+    // close_notify, bounded by the timeout; the peer may well just drop the connection.
+    beast::get_lowest_layer(stream_).expires_after(tls_handshake_timeout);
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+  } else {
+    beast::error_code ec;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  }
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::do_read() {
   parser_.emplace();
   parser_->body_limit(context_.limits.max_http_body_bytes);
   parser_->header_limit(8 * 1024);
-  stream_.expires_after(read_timeout);
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  beast::get_lowest_layer(stream_).expires_after(read_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&BasicHttpSession::on_read, this->shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == http::error::end_of_stream) {
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    do_close();
     return;
   }
   if (ec) {
@@ -95,14 +131,16 @@ void HttpSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
                                                          "Origin"))));
       return;
     }
-    stream_.expires_never();  // the WebSocket session runs its own timeouts
-    std::make_shared<WebsocketSession>(std::move(stream_), context_)->run(std::move(req));
+    beast::get_lowest_layer(stream_).expires_never();  // the WebSocket session runs its own timeouts
+    std::make_shared<BasicWebsocketSession<Stream>>(std::move(stream_), context_)->run(std::move(req));
     return;
   }
   handle(req);
 }
 
-HttpSession::Response HttpSession::json_response(http::status status, std::string body) const {
+template <class Stream>
+typename BasicHttpSession<Stream>::Response BasicHttpSession<Stream>::json_response(http::status status,
+                                                                                  std::string body) const {
   Response res{status, version_};
   add_security_headers(res);
   res.set(http::field::content_type, "application/json");
@@ -113,7 +151,8 @@ HttpSession::Response HttpSession::json_response(http::status status, std::strin
   return res;
 }
 
-void HttpSession::handle(const http::request<http::string_body>& req) {
+template <class Stream>
+void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& req) {
   version_ = req.version();
   keep_alive_ = req.keep_alive();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -132,7 +171,7 @@ void HttpSession::handle(const http::request<http::string_body>& req) {
                                                     .dump()));
   }
   if (path == "/api/events") {
-    context_.engine.list_events([self = shared_from_this()](std::vector<engine::EventSummary> list) {
+    context_.engine.list_events([self = this->shared_from_this()](std::vector<engine::EventSummary> list) {
       json a = json::array();
       for (const auto& e : list) {
         a.push_back({{"slug", e.slug}, {"name", e.name}, {"timezone", e.timezone}, {"seq", e.seq}});
@@ -152,9 +191,9 @@ void HttpSession::handle(const http::request<http::string_body>& req) {
       return send(json_response(http::status::not_found, protocol::error_body(make_error("not_found", "no such API path"))));
     }
     std::string base = context_.public_url;
-    if (base.empty()) base = "http://" + std::string(req[http::field::host]);
+    if (base.empty()) base = (tls ? "https://" : "http://") + std::string(req[http::field::host]);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    context_.engine.snapshot(rest, [self = shared_from_this(), rest, qr, base](protocol::Frame frame) {
+    context_.engine.snapshot(rest, [self = this->shared_from_this(), rest, qr, base](protocol::Frame frame) {
       net::post(self->stream_.get_executor(), [self, frame, rest, qr, base] {
         if (!frame) {
           self->send(self->json_response(http::status::not_found,
@@ -177,7 +216,8 @@ void HttpSession::handle(const http::request<http::string_body>& req) {
   serve_file(req);
 }
 
-void HttpSession::serve_file(const http::request<http::string_body>& req) {
+template <class Stream>
+void BasicHttpSession<Stream>::serve_file(const http::request<http::string_body>& req) {
   const auto file = resolve_static(context_.web_root, req.target());
   std::string body;
   if (!file || !read_file(*file, body)) {
@@ -201,21 +241,26 @@ void HttpSession::serve_file(const http::request<http::string_body>& req) {
   send(std::move(res));
 }
 
-void HttpSession::send(Response res) {
+template <class Stream>
+void BasicHttpSession<Stream>::send(Response res) {
   response_ = std::make_shared<Response>(std::move(res));
   const bool keep_alive = response_->keep_alive();
   http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep_alive));
+                    beast::bind_front_handler(&BasicHttpSession::on_write, this->shared_from_this(), keep_alive));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void BasicHttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
   response_.reset();
   if (ec) return;
   if (!keep_alive) {
-    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+    do_close();
     return;
   }
   do_read();
 }
+
+template class BasicHttpSession<beast::tcp_stream>;
+template class BasicHttpSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace boardwalk::net

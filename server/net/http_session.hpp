@@ -1,11 +1,14 @@
 // One HTTP connection: serves the JSON read API and the web client's files, and hands
-// WebSocket upgrades on /ws to a WebsocketSession.
+// WebSocket upgrades on /ws to a WebsocketSession. Over plain TCP or, with --tls-cert, TLS
+// (the TLS handshake comes first, with its own timeout).
 #pragma once
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "net/server_context.hpp"
 
@@ -14,14 +17,19 @@ namespace boardwalk::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// Stream is beast::tcp_stream or beast::ssl_stream<beast::tcp_stream>; both are instantiated
+// in http_session.cpp.
+template <class Stream>
+class BasicHttpSession : public std::enable_shared_from_this<BasicHttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& context);
+  BasicHttpSession(Stream&& stream, ServerContext& context);
   void run();
 
  private:
   using Response = http::response<http::string_body>;
+  static constexpr bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
 
+  void on_handshake(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
   void handle(const http::request<http::string_body>& req);
@@ -29,8 +37,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(bool keep_alive, beast::error_code ec, std::size_t bytes);
   Response json_response(http::status status, std::string body) const;
   void serve_file(const http::request<http::string_body>& req);
+  void do_close();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   ServerContext& context_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -38,5 +47,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   unsigned version_ = 11;
   bool keep_alive_ = true;
 };
+
+using HttpSession = BasicHttpSession<beast::tcp_stream>;
+using HttpsSession = BasicHttpSession<beast::ssl_stream<beast::tcp_stream>>;
+extern template class BasicHttpSession<beast::tcp_stream>;
+extern template class BasicHttpSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace boardwalk::net

@@ -55,7 +55,13 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
     spdlog::warn("accept failed: {}", ec.message());
   } else {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
-    std::make_shared<HttpSession>(std::move(socket), context_)->run();
+    if (context_.tls != nullptr) {
+      std::make_shared<HttpsSession>(boost::beast::ssl_stream<boost::beast::tcp_stream>(std::move(socket), *context_.tls),
+                                     context_)
+          ->run();
+    } else {
+      std::make_shared<HttpSession>(boost::beast::tcp_stream(std::move(socket)), context_)->run();
+    }
   }
   do_accept();
 }

@@ -1,4 +1,4 @@
-// Accepts TCP connections and starts an HttpSession on its own strand for each.
+// Accepts TCP connections and starts an HttpSession (HttpsSession with TLS) on its own strand for each.
 #pragma once
 
 #include <boost/asio/io_context.hpp>

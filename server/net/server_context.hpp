@@ -13,6 +13,10 @@
 
 #include "engine/engine.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}  // namespace boost::asio::ssl
+
 namespace boardwalk::net {
 
 class WebsocketSession;
@@ -20,7 +24,9 @@ class WriteCoalescer;
 
 struct ServerLimits {
   std::size_t max_message_bytes = 16 * 1024;      // one client request
-  std::size_t send_queue_bytes = 4 * 1024 * 1024;  // per connection; over it = too slow
+  // Per connection; over it the client is too slow and is closed (it resyncs by seq). 1 MiB
+  // holds thousands of changes or a large snapshot; the frame being written adds up to as much.
+  std::size_t send_queue_bytes = 1024 * 1024;
   std::size_t max_http_body_bytes = 8 * 1024;
   double connection_rate = 20;  // requests per second per connection (bursts of 3x); 0 = off
   // A whole venue often shares one address behind NAT: this is only a generous backstop.
@@ -44,6 +50,8 @@ struct ServerContext {
   std::unordered_map<std::string, std::size_t> connections_by_ip;  // guarded by sessions_mutex
   // Batches busy sessions' writes (one frame per interval under load); null = write at once.
   WriteCoalescer* coalescer = nullptr;
+  // With --tls-cert/--tls-key: the port speaks only HTTPS and WSS. Null = plain HTTP and WS.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 }  // namespace boardwalk::net

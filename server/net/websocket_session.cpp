@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "net/write_coalescer.hpp"
 #include "protocol/requests.hpp"
@@ -12,17 +13,19 @@ namespace boardwalk::net {
 
 namespace net = boost::asio;
 
-WebsocketSession::WebsocketSession(beast::tcp_stream&& stream, ServerContext& context)
+template <class Stream>
+BasicWebsocketSession<Stream>::BasicWebsocketSession(Stream&& stream, ServerContext& context)
     : ws_(std::move(stream)),
       context_(context),
       requests_(context.limits.connection_rate, context.limits.connection_rate * 3) {
   beast::error_code ec;
-  const auto remote = ws_.next_layer().socket().remote_endpoint(ec);
+  const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
   ip_ = ec ? "?" : remote.address().to_string();
   endpoint_ = ec ? "?" : ip_ + ":" + std::to_string(remote.port());
 }
 
-WebsocketSession::~WebsocketSession() {
+template <class Stream>
+BasicWebsocketSession<Stream>::~BasicWebsocketSession() {
   if (registered_) {
     std::lock_guard lock(context_.sessions_mutex);
     context_.sessions.erase(this);
@@ -31,7 +34,8 @@ WebsocketSession::~WebsocketSession() {
   }
 }
 
-void WebsocketSession::run(http::request<http::string_body> upgrade) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::run(http::request<http::string_body> upgrade) {
   // Limits that fit this protocol: requests are small JSON objects.
   ws_.read_message_max(context_.limits.max_message_bytes);
   ws_.auto_fragment(false);
@@ -40,10 +44,11 @@ void WebsocketSession::run(http::request<http::string_body> upgrade) {
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(http::field::server, "boardwalk");
   }));
-  ws_.async_accept(upgrade, beast::bind_front_handler(&WebsocketSession::on_accept, shared_from_this()));
+  ws_.async_accept(upgrade, beast::bind_front_handler(&BasicWebsocketSession::on_accept, shared()));
 }
 
-void WebsocketSession::on_accept(beast::error_code ec) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) {
     spdlog::debug("websocket handshake with {} failed: {}", endpoint_, ec.message());
     return;
@@ -68,7 +73,7 @@ void WebsocketSession::on_accept(beast::error_code ec) {
     std::lock_guard lock(mutex_);
     closing_ = true;
     ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later, "too many connections from this address"),
-                    [self = shared_from_this()](beast::error_code) {});
+                    [self = shared()](beast::error_code) {});
     return;
   }
   const auto n = ++context_.connections;
@@ -76,11 +81,13 @@ void WebsocketSession::on_accept(beast::error_code ec) {
   do_read();
 }
 
-void WebsocketSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WebsocketSession::on_read, shared_from_this()));
+template <class Stream>
+void BasicWebsocketSession<Stream>::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&BasicWebsocketSession::on_read, shared()));
 }
 
-void WebsocketSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) {
     {
       std::lock_guard lock(mutex_);
@@ -112,21 +119,25 @@ void WebsocketSession::on_read(beast::error_code ec, std::size_t /*bytes*/) {
       reply_now(protocol::encode_error(std::get<protocol::Request>(decoded).id,
                                        make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
     } else {
-      context_.engine.submit(shared_from_this(), std::move(std::get<protocol::Request>(decoded)));
+      context_.engine.submit(shared(), std::move(std::get<protocol::Request>(decoded)));
     }
   }
   buffer_.consume(buffer_.size());
   do_read();
 }
 
-void WebsocketSession::reply_now(const protocol::Frame& frame) { deliver_reply(frame); }
+template <class Stream>
+void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) { deliver_reply(frame); }
 
-void WebsocketSession::deliver(const protocol::Frame& frame) { enqueue(frame, false); }
+template <class Stream>
+void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) { enqueue(frame, false); }
 
-void WebsocketSession::deliver_reply(const protocol::Frame& frame) { enqueue(frame, true); }
+template <class Stream>
+void BasicWebsocketSession<Stream>::deliver_reply(const protocol::Frame& frame) { enqueue(frame, true); }
 
 // Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
-void WebsocketSession::enqueue(const protocol::Frame& frame, bool urgent) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame, bool urgent) {
   bool post_write = false;
   bool park = false;
   bool overflow = false;
@@ -163,20 +174,22 @@ void WebsocketSession::enqueue(const protocol::Frame& frame, bool urgent) {
   }
   if (overflow) {
     spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+    net::post(ws_.get_executor(), [self = shared()] {
       self->close_with(websocket::close_code::policy_error, "too slow: resync by seq");
     });
     return;
   }
-  if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&WebsocketSession::do_write, shared_from_this()));
-  if (park) context_.coalescer->park(shared_from_this());
+  if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
+  if (park) context_.coalescer->park(shared());
 }
 
-void WebsocketSession::kick() {
-  net::post(ws_.get_executor(), beast::bind_front_handler(&WebsocketSession::on_kick, shared_from_this()));
+template <class Stream>
+void BasicWebsocketSession<Stream>::kick() {
+  net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::on_kick, shared()));
 }
 
-void WebsocketSession::on_kick() {
+template <class Stream>
+void BasicWebsocketSession<Stream>::on_kick() {
   {
     std::lock_guard lock(mutex_);
     if (write_state_ != WriteState::parked) return;  // a reply already started the write
@@ -185,7 +198,8 @@ void WebsocketSession::on_kick() {
   do_write();
 }
 
-void WebsocketSession::do_write() {
+template <class Stream>
+void BasicWebsocketSession<Stream>::do_write() {
   if (writing_) return;  // on_write sends what queued meanwhile
   {
     std::lock_guard lock(mutex_);
@@ -202,7 +216,7 @@ void WebsocketSession::do_write() {
   writing_ = true;
   if (sending_.size() == 1) {
     // One event: send the shared buffer itself, no copy.
-    ws_.async_write(net::buffer(*sending_.front()), beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+    ws_.async_write(net::buffer(*sending_.front()), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
     return;
   }
   // One contiguous frame of everything queued (JSON Lines): one system call, not one per
@@ -216,17 +230,18 @@ void WebsocketSession::do_write() {
     frame_.append(*f);
   }
   sending_.clear();
-  ws_.async_write(net::buffer(frame_), beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+  ws_.async_write(net::buffer(frame_), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
 }
 
-void WebsocketSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
   sending_.clear();
   // A frame that once carried a big backlog (or a snapshot) must not pin its memory.
   if (frame_.capacity() > 64 * 1024) std::string().swap(frame_);
   if (close_pending_) {
     // A close was asked for while this write was in flight: Beast allows one at a time.
-    ws_.async_close(*close_pending_, [self = shared_from_this()](beast::error_code) {});
+    ws_.async_close(*close_pending_, [self = shared()](beast::error_code) {});
     close_pending_.reset();
     return;
   }
@@ -254,25 +269,34 @@ void WebsocketSession::on_write(beast::error_code ec, std::size_t /*bytes*/) {
     }
   }
   if (park) {
-    context_.coalescer->park(shared_from_this());
+    context_.coalescer->park(shared());
   } else {
     do_write();
   }
 }
 
-void WebsocketSession::close_with(websocket::close_code code, std::string reason) {
+template <class Stream>
+void BasicWebsocketSession<Stream>::close_with(websocket::close_code code, std::string reason) {
   if (closed_sent_) return;
   closed_sent_ = true;
+  // A peer that stopped reading never completes the closing handshake (our close frame waits
+  // behind its full TCP window): give it a few seconds, then drop the socket to free it.
+  auto teardown = std::make_shared<net::steady_timer>(ws_.get_executor());
+  teardown->expires_after(std::chrono::seconds(5));
+  teardown->async_wait([self = shared(), teardown](beast::error_code ec) {
+    if (!ec) beast::get_lowest_layer(self->ws_).close();
+  });
   const websocket::close_reason why(code, reason);
   if (writing_) {
     close_pending_ = why;
     return;
   }
-  ws_.async_close(why, [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(why, [self = shared()](beast::error_code) {});
 }
 
-void WebsocketSession::close(const std::string& reason) {
-  auto self = weak_from_this().lock();
+template <class Stream>
+void BasicWebsocketSession<Stream>::close(const std::string& reason) {
+  auto self = std::static_pointer_cast<BasicWebsocketSession>(weak_from_this().lock());
   if (!self) return;
   {
     std::lock_guard lock(mutex_);
@@ -282,8 +306,9 @@ void WebsocketSession::close(const std::string& reason) {
   net::post(ws_.get_executor(), [self, reason] { self->close_with(websocket::close_code::policy_error, reason); });
 }
 
-void WebsocketSession::shut_down() {
-  auto self = weak_from_this().lock();
+template <class Stream>
+void BasicWebsocketSession<Stream>::shut_down() {
+  auto self = std::static_pointer_cast<BasicWebsocketSession>(weak_from_this().lock());
   if (!self) return;  // already being destroyed
   {
     std::lock_guard lock(mutex_);
@@ -293,5 +318,8 @@ void WebsocketSession::shut_down() {
     self->close_with(websocket::close_code::going_away, "server shutting down");
   });
 }
+
+template class BasicWebsocketSession<beast::tcp_stream>;
+template class BasicWebsocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace boardwalk::net

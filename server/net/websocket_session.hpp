@@ -6,11 +6,14 @@
 // while replies to the client's own requests go out at once. The queue has a byte cap:
 // a client that cannot keep up is closed (it resyncs by seq when it comes back) instead of
 // growing memory or slowing anyone else.
+// The same session runs over plain TCP or TLS (BasicWebsocketSession<Stream>); the write
+// coalescer and shutdown only see the transport-independent WebsocketSession base.
 #pragma once
 
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <memory>
@@ -29,23 +32,37 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
+// What the rest of the server knows of a WebSocket session, whatever its transport: the
+// write coalescer kicks it and shutdown closes it, both through this base.
 class WebsocketSession : public engine::Subscriber,
                          public std::enable_shared_from_this<WebsocketSession> {
  public:
-  WebsocketSession(beast::tcp_stream&& stream, ServerContext& context);
-  ~WebsocketSession() override;
+  // The write coalescer's tick: send what is queued (on the strand).
+  virtual void kick() = 0;
+  // Closes with "going away" (server shutdown). Thread-safe.
+  virtual void shut_down() = 0;
+};
+
+// The session over plain TCP (beast::tcp_stream) or TLS (beast::ssl_stream<beast::tcp_stream>);
+// both are instantiated in websocket_session.cpp.
+template <class Stream>
+class BasicWebsocketSession final : public WebsocketSession {
+ public:
+  BasicWebsocketSession(Stream&& stream, ServerContext& context);
+  ~BasicWebsocketSession() override;
 
   void run(http::request<http::string_body> upgrade);
   void deliver(const protocol::Frame& frame) override;
   // An ack or error for this client's own request: goes out at once, never parked.
   void deliver_reply(const protocol::Frame& frame) override;
-  // The write coalescer's tick: send what is queued (on the strand).
-  void kick();
+  void kick() override;
   void close(const std::string& reason) override;
-  // Closes with "going away" (server shutdown). Thread-safe.
-  void shut_down();
+  void shut_down() override;
 
  private:
+  std::shared_ptr<BasicWebsocketSession> shared() {
+    return std::static_pointer_cast<BasicWebsocketSession>(shared_from_this());
+  }
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
@@ -56,7 +73,7 @@ class WebsocketSession : public engine::Subscriber,
   void close_with(websocket::close_code code, std::string reason);
   void reply_now(const protocol::Frame& frame);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   ServerContext& context_;
   beast::flat_buffer buffer_;
   std::string endpoint_;
@@ -82,5 +99,10 @@ class WebsocketSession : public engine::Subscriber,
   std::optional<websocket::close_reason> close_pending_;
   bool registered_ = false;
 };
+
+using PlainWebsocketSession = BasicWebsocketSession<beast::tcp_stream>;
+using TlsWebsocketSession = BasicWebsocketSession<beast::ssl_stream<beast::tcp_stream>>;
+extern template class BasicWebsocketSession<beast::tcp_stream>;
+extern template class BasicWebsocketSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace boardwalk::net

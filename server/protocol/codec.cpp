@@ -97,6 +97,7 @@ struct FieldWriter {
   }
   void operator()(const ParticipantJoined& c) const {
     j["participant"] = to_json_value(c.participant);
+    j["ticket"] = !c.ticket_hash.empty();  // whether a ticket code was used (never which)
     if (audience == Audience::storage) {
       j["secret_hash"] = c.secret_hash;
       if (!c.ticket_hash.empty()) j["ticket_hash"] = c.ticket_hash;

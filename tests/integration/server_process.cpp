@@ -46,7 +46,7 @@ ServerProcess::ServerProcess(std::string db_path, std::vector<std::string> extra
       output_.append(buf, static_cast<std::size_t>(n));
     }
   });
-  const std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)/");
+  const std::regex listening("listening on https?://127\\.0\\.0\\.1:([0-9]+)/");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;

@@ -10,10 +10,14 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 
-WsClient::WsClient(unsigned short port, const std::string& target) : ws_(ioc_) {
+WsClient::WsClient(unsigned short port, const std::string& target, const std::string& origin) : ws_(ioc_) {
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
   beast::get_lowest_layer(ws_).connect(endpoint);
+  if (!origin.empty()) {
+    ws_.set_option(websocket::stream_base::decorator(
+        [origin](websocket::request_type& req) { req.set(beast::http::field::origin, origin); }));
+  }
   ws_.handshake("127.0.0.1:" + std::to_string(port), target);
   beast::get_lowest_layer(ws_).expires_never();
 }

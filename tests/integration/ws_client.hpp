@@ -19,7 +19,7 @@ using nlohmann::json;
 
 class WsClient {
  public:
-  explicit WsClient(unsigned short port, const std::string& target = "/ws");
+  explicit WsClient(unsigned short port, const std::string& target = "/ws", const std::string& origin = "");
   ~WsClient();
 
   void send(const json& message);

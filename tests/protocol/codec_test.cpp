@@ -171,7 +171,7 @@ TEST_F(CodecTest, ChangeEnvelopeAndFieldsMatchTheSpec) {
       {"topic_merged", {"topic_id", "into_topic_id"}},
       {"project_hidden", {"project_id"}},
       {"project_unhidden", {"project_id"}},
-      {"participant_joined", {"participant"}},
+      {"participant_joined", {"participant", "ticket"}},
       {"participant_role_set", {"participant_id", "role"}},
       {"topic_proposed", {"topic"}},
       {"topic_edited", {"topic_id", "title", "description"}},
@@ -189,6 +189,9 @@ TEST_F(CodecTest, ChangeEnvelopeAndFieldsMatchTheSpec) {
       {"project_joined", {"project_id", "participant_id"}},
       {"project_left", {"project_id", "participant_id"}},
       {"organizer_code_set", {}},
+      {"participant_removed", {"participant_id"}},
+      {"join_mode_set", {"mode"}},
+      {"tickets_added", {"count"}},
   };
   for (const auto& [kind, want] : fields) {
     std::set<std::string> expected = want;

@@ -438,7 +438,7 @@ int main(int argc, char** argv) {
     std::cerr << "crashtest: FAILED: " << kills_done << " of " << o.kills << " kills, " << failure_count()
               << " failure(s) listed above; database and logs kept in " << work << "\n";
   }
-  if (ok && !o.keep) {
+  if ((ok || o.inject_loss) && !o.keep) {  // a self-test run fails on purpose: nothing to keep
     std::error_code ec;
     fs::remove_all(work, ec);
   }

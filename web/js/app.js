@@ -38,12 +38,15 @@ function startApp(slug) {
   const store = new Store(slug);
   const secretKey = `boardwalk:${slug}:secret`;
   const nameKey = `boardwalk:${slug}:name`;
+  const meKey = `boardwalk:${slug}:me`;
+  const removedKey = `boardwalk:${slug}:removed`;
   ui = {
-    slug, store, secretKey, nameKey,
+    slug, store, secretKey, nameKey, meKey, removedKey,
     secret: safeGet(secretKey),
     pendingCode: null,
+    pendingTicket: null,    // from a #ticket=CODE link: prefills the ticket field
     me: null,               // participant id once joined / authenticated
-    ident: 'unknown',       // unknown | need_name | joining | joined
+    ident: safeGet(removedKey) ? 'removed' : 'unknown', // unknown | need_name | joined | removed | auth_failed
     authedWs: null,
     errors: new Map(),      // action key -> message shown next to the action
     busy: new Set(),
@@ -65,10 +68,16 @@ function startApp(slug) {
     slug, store,
     onStatus: showStatus,
     onReady: identify,
+    onClose(ev) {
+      if (ev.code === 1008 && /removed by an organizer/i.test(ev.reason || '')) markRemoved();
+    },
   });
   ui.conn = conn;
   window.boardwalk = { store, conn }; // for debugging and the e2e tests
-  store.onChange(() => scheduleRender());
+  store.onChange((ch) => {
+    if (ch && ch.kind === 'participant_removed' && ui.me !== null && ch.participant_id === ui.me) markRemoved();
+    scheduleRender();
+  });
   window.addEventListener('hashchange', () => { readHashSecrets(); scheduleRender(true); });
   document.getElementById('nav').hidden = false;
   document.getElementById('title').textContent = slug;
@@ -79,21 +88,49 @@ function startApp(slug) {
 function safeGet(k) { try { return localStorage.getItem(k); } catch { return null; } }
 function safeSet(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch { /* private mode */ } }
 
-// #secret=… (personal link from another device) and #code=… (organizer link).
+// An organizer removed this person: forget the secret (it no longer works), stay on the
+// board read-only, and say so plainly instead of asking for a name or retrying auth.
+function markRemoved() {
+  if (ui.ident === 'removed' && ui.secret === null) return;
+  ui.secret = null;
+  ui.me = null;
+  ui.ident = 'removed';
+  ui.authedWs = null;
+  safeSet(ui.secretKey, null);
+  safeSet(ui.meKey, null);
+  safeSet(ui.removedKey, '1');
+  ui.errors.delete('join');
+  announce('An organizer removed you from this event.');
+  scheduleRender();
+}
+
+function clearRemoved() {
+  safeSet(ui.removedKey, null);
+  if (ui.ident === 'removed') ui.ident = 'unknown';
+}
+
+// #secret=… (personal link from another device), #code=… (organizer link) and #ticket=…
+// (a ticket link: prefills the ticket code). Each is removed from the address bar at once.
 function readHashSecrets() {
   const hash = location.hash.slice(1);
   if (!hash.includes('=')) return;
   const params = new URLSearchParams(hash);
   if (params.get('secret')) {
+    clearRemoved();
     ui.secret = params.get('secret');
     safeSet(ui.secretKey, ui.secret);
     ui.authedWs = null;
     history.replaceState(null, '', `${location.pathname}#/spaces`);
     if (ui.conn && ui.conn.subscribed) identify();
   } else if (params.get('code')) {
+    clearRemoved();
     ui.pendingCode = params.get('code');
     history.replaceState(null, '', `${location.pathname}#/spaces`);
     if (!ui.me || roleOf(ui.me) !== 'organizer') ui.ident = 'need_name';
+  } else if (params.get('ticket')) {
+    ui.pendingTicket = params.get('ticket');
+    history.replaceState(null, '', `${location.pathname}#/spaces`);
+    if (ui.joinBox) ui.joinBox.prefill();
   }
 }
 
@@ -118,7 +155,7 @@ async function identify() {
   if (ui.authedWs === ws) return;
   ui.authedWs = ws;
   if (!ui.secret) {
-    ui.ident = 'need_name';
+    if (ui.ident !== 'removed') ui.ident = 'need_name';
     scheduleRender();
     return;
   }
@@ -126,14 +163,32 @@ async function identify() {
     const ack = await ui.conn.send({ type: 'auth', event: ui.slug, secret: ui.secret });
     ui.me = ack.participant.id;
     if (!ui.pendingCode) ui.ident = 'joined';
+    ui.errors.delete('auth');
+    safeSet(ui.meKey, String(ack.participant.id));
     safeSet(ui.nameKey, ack.participant.name);
   } catch (e) {
     if (e.code === 'bad_secret' || e.code === 'not_found') {
+      // A revoked secret is bad_secret too: if the board says we were removed, say that.
+      const was = Number(safeGet(ui.meKey));
+      const meP = was && B() ? find(B().participants, was) : null;
+      if (meP && meP.removed) {
+        markRemoved();
+        return;
+      }
       ui.secret = null;
       ui.me = null;
       safeSet(ui.secretKey, null);
+      safeSet(ui.meKey, null);
       ui.ident = 'need_name';
       ui.errors.set('join', 'We could not recognise this device any more. Please pick your name again.');
+    } else if (e.code === 'too_many_connections' || e.code === 'rate_limited') {
+      // Not our fault and not permanent: say so, and try again on the next subscribe.
+      ui.ident = 'auth_failed';
+      ui.errors.set('auth', friendly(e));
+      ui.authedWs = null;
+      const ws = ui.conn.ws;
+      setTimeout(() => { if (ui.conn.ws === ws && ui.conn.subscribed && ui.authedWs === null) identify(); },
+        e.code === 'rate_limited' ? 3000 : 15000);
     } else {
       ui.authedWs = null; // try again on the next subscribe
     }
@@ -141,9 +196,14 @@ async function identify() {
   scheduleRender();
 }
 
-async function join(name) {
+function needsTicket() {
+  return !ui.pendingCode && !!B() && B().event.join_mode === 'tickets';
+}
+
+async function join(name, ticket) {
   const msg = { type: 'join', event: ui.slug, name };
   if (ui.pendingCode) msg.code = ui.pendingCode;
+  else if (needsTicket()) msg.ticket = ticket;
   ui.errors.delete('join');
   ui.busy.add('join');
   scheduleRender();
@@ -154,15 +214,19 @@ async function join(name) {
     ui.ident = 'joined';
     ui.authedWs = ui.conn.ws;
     safeSet(ui.secretKey, ack.secret);
+    safeSet(ui.meKey, String(ack.participant.id));
     safeSet(ui.nameKey, ack.participant.name);
     const wasOrganizerLink = !!ui.pendingCode;
     ui.pendingCode = null;
+    ui.pendingTicket = null;
     announce(`Welcome, ${ack.participant.name}.`);
     if (wasOrganizerLink && ack.participant.role === 'organizer') location.hash = '#/organize';
   } catch (e) {
-    ui.errors.set('join', e.code === 'bad_secret' && ui.pendingCode
-      ? 'This organizer link is not valid (any more). Ask for a fresh one, or clear the link to join as an attendee.'
-      : friendly(e));
+    let text = friendly(e);
+    if (e.code === 'bad_secret' && ui.pendingCode) text = 'This organizer link is not valid (any more). Ask for a fresh one, or clear the link to join as an attendee.';
+    else if (e.code === 'bad_secret' && msg.ticket !== undefined) text = 'That ticket code is not valid for this event. Check it (letters and digits as printed) and try again.';
+    ui.errors.set('join', text);
+    announce(text);
   } finally {
     ui.busy.delete('join');
     scheduleRender();
@@ -293,10 +357,17 @@ function render() {
   view.update();
 }
 
-// ---- the join panel (name form; organizer link)
+// ---- the join panel (name form; organizer link; ticket code; removed / auth problems)
 function joinPanel() {
   const input = h('input', { id: 'join-name', name: 'name', autocomplete: 'nickname', maxlength: 60, required: true,
                              value: safeGet(ui.nameKey) || '' });
+  const ticket = h('input', { id: 'join-ticket', name: 'ticket', autocomplete: 'off', autocapitalize: 'off',
+                              spellcheck: 'false', maxlength: 200, 'aria-describedby': 'join-ticket-note',
+                              value: ui.pendingTicket || '' });
+  const ticketBox = h('div', { class: 'stack ticket-field' },
+    h('label', { for: 'join-ticket' }, 'Ticket code'),
+    h('p', { id: 'join-ticket-note', class: 'meta' }, 'This event is for ticket holders: type the code from your badge or ticket. Each code joins once.'),
+    ticket);
   const note = h('p', { class: 'note' });
   const err = h('div');
   const button = h('button', { type: 'submit', 'data-key': 'join' }, 'Join');
@@ -304,20 +375,41 @@ function joinPanel() {
     e.preventDefault();
     const name = input.value.trim();
     if (!name) { ui.errors.set('join', 'Please type a name (1–60 characters).'); scheduleRender(); input.focus(); return; }
-    join(name);
+    const code = ticket.value.trim();
+    if (needsTicket() && !code) {
+      ui.errors.set('join', 'Please type your ticket code too.'); scheduleRender(); ticket.focus(); return;
+    }
+    join(name, code);
   } },
   h('label', { for: 'join-name' }, 'Your name (shown next to what you propose, vote and join)'),
-  h('div', { class: 'row' }, input, button));
-  const el = h('section', { class: 'card joinbox', 'aria-labelledby': 'join-h' },
-    h('h2', { id: 'join-h' }, 'Join this event'), note, form, err);
+  h('div', { class: 'row' }, input), ticketBox, h('div', { class: 'row' }, button));
+  const heading = h('h2', { id: 'join-h' }, 'Join this event');
+  const removedBox = h('div', { class: 'removed', role: 'alert' });
+  const el = h('section', { class: 'card joinbox', 'aria-labelledby': 'join-h' }, heading, note, removedBox, form, err);
   return {
     el,
+    prefill() { if (ui.pendingTicket) ticket.value = ui.pendingTicket; },
     update() {
-      el.hidden = ui.ident !== 'need_name' && !(ui.pendingCode && !isOrganizer());
+      const removed = ui.ident === 'removed';
+      const authProblem = ui.ident === 'auth_failed' && ui.errors.has('auth');
+      el.hidden = !removed && !authProblem && ui.ident !== 'need_name' && !(ui.pendingCode && !isOrganizer());
       if (ui.ident === 'unknown' && !ui.pendingCode) el.hidden = true;
+      heading.textContent = removed ? 'You were removed from this event' : authProblem ? 'Could not sign you in' : 'Join this event';
+      form.hidden = removed || authProblem;
+      if (removed) {
+        note.textContent = '';
+        if (!removedBox.firstChild) {
+          removedBox.append(h('p', null, 'An organizer removed you from this event. This device is signed out and your votes and sprint sign-ups were taken back.'),
+            h('p', null, 'You can still read the board. If you think this is a mistake, talk to an organizer.'));
+        }
+      } else removedBox.replaceChildren();
+      if (authProblem) { note.textContent = ''; replaceChildren(err, errorFor('auth')); return; }
+      if (removed) { replaceChildren(err, null); return; }
       note.textContent = ui.pendingCode
         ? 'You opened an organizer link: joining here makes you an organizer of this event.'
         : 'No account or password: pick the name people will see. This device remembers you.';
+      ticketBox.hidden = !needsTicket();
+      ticket.required = needsTicket();
       setBusy(button, ui.busy.has('join') || ui.conn.status !== 'online');
       button.textContent = ui.pendingCode ? 'Join as organizer' : 'Join';
       replaceChildren(err, errorFor('join'));
@@ -962,8 +1054,51 @@ function organizerForms() {
   const peopleBox = h('div');
   const links = h('p');
 
+  // Joining: open or ticket-only, and read-only display links for lobby screens.
+  const modeOpen = h('input', { type: 'radio', name: 'o-mode', id: 'o-mode-open', value: 'open' });
+  const modeTickets = h('input', { type: 'radio', name: 'o-mode', id: 'o-mode-tickets', value: 'tickets' });
+  const ticketCount = h('p', { id: 'o-tickets', class: 'meta' });
+  const modeErr = h('div');
+  let modeSeen = null;
+  const modeForm = h('form', { class: 'stack', onsubmit: (e) => {
+    e.preventDefault();
+    const mode = modeTickets.checked ? 'tickets' : 'open';
+    if (mode === B().event.join_mode) { ui.errors.set('o-mode', `Joining is already ${mode === 'open' ? 'open' : 'by ticket code only'}.`); scheduleRender(); return; }
+    act('o-mode', { type: 'set_join_mode', mode }, mode === 'open' ? 'Anyone with the link can join now.' : 'Joining now needs a ticket code.');
+  } },
+  h('fieldset', null, h('legend', null, 'Who can join'),
+    h('div', { class: 'check' }, modeOpen, h('label', { for: 'o-mode-open' }, 'Open: anyone with the link picks a name')),
+    h('div', { class: 'check' }, modeTickets, h('label', { for: 'o-mode-tickets' }, 'Tickets: each join needs an unused ticket code'))),
+  ticketCount,
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-mode' }, 'Save join mode')));
+  const dName = h('input', { id: 'o-dname', maxlength: 60, placeholder: 'Lobby display', autocomplete: 'off' });
+  const dErr = h('div');
+  const dResult = h('div', { 'aria-live': 'polite' });
+  const displayForm = h('form', { class: 'stack', onsubmit: async (e) => {
+    e.preventDefault();
+    const msg = { type: 'create_display' };
+    if (dName.value.trim()) msg.name = dName.value.trim();
+    const ack = await act('o-display', msg, 'Display link created.');
+    if (!ack) return;
+    dName.value = '';
+    const url = `${location.origin}/lobby/${encodeURIComponent(ui.slug)}#secret=${encodeURIComponent(ack.secret)}`;
+    const out = h('input', { id: 'o-dlink', readonly: true, value: url, 'data-key': 'o-dlink' });
+    dResult.replaceChildren(h('div', { class: 'card created' },
+      h('label', { for: 'o-dlink' }, `Display link for “${ack.participant.name}”`),
+      h('div', { class: 'row' }, out, h('button', { type: 'button', 'data-key': 'o-dcopy', onclick: async () => {
+        try { await navigator.clipboard.writeText(url); announce('Display link copied.'); } catch { out.select(); }
+      } }, 'Copy')),
+      h('p', { class: 'meta' }, 'Shown once: the server keeps only a fingerprint of it. Open it on the lobby screen now; it can read the board and change nothing. If you lose it, create a new one and remove the old display below.')));
+    out.focus();
+    out.select();
+  } },
+  h('label', { for: 'o-dname' }, 'Screen name (optional)'), dName,
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-display' }, 'Create lobby display link')));
+
   const el = h('div', { class: 'org' },
     h('section', { class: 'card', 'aria-labelledby': 'o-set-h' }, h('h3', { id: 'o-set-h' }, 'Voting and locks'), capForm, capErr, lockForm, lockErr, links),
+    h('section', { class: 'card', 'aria-labelledby': 'o-join-h' }, h('h3', { id: 'o-join-h' }, 'Joining and lobby screens'),
+      modeForm, modeErr, h('h4', null, 'Lobby display link'), displayForm, dErr, dResult),
     h('section', { class: 'card', 'aria-labelledby': 'o-rooms-h' }, h('h3', { id: 'o-rooms-h' }, 'Rooms and sprint tables'), roomList, roomForm, roomErr),
     h('section', { class: 'card', 'aria-labelledby': 'o-slots-h' }, h('h3', { id: 'o-slots-h' }, 'Days and time slots'), slotList, slotForm, slotErr),
     h('section', { class: 'card', 'aria-labelledby': 'o-topics-h' }, h('h3', { id: 'o-topics-h' }, 'Moderate topics'), topicsBox),
@@ -980,6 +1115,14 @@ function organizerForms() {
     replaceChildren(lockErr, errorFor('o-lock'));
     replaceChildren(roomErr, errorFor('o-room'));
     replaceChildren(slotErr, errorFor('o-slot'));
+    replaceChildren(modeErr, errorFor('o-mode'));
+    replaceChildren(dErr, errorFor('o-display'));
+    const mode = b.event.join_mode || 'open';
+    // Follow the board unless the organizer is in the middle of choosing.
+    if (modeSeen !== mode && !ui.busy.has('o-mode')) { modeOpen.checked = mode === 'open'; modeTickets.checked = mode === 'tickets'; modeSeen = mode; }
+    const tk = b.event.tickets || { total: 0, used: 0 };
+    ticketCount.textContent = `Now: ${mode === 'tickets' ? 'ticket holders only' : 'open to anyone with the link'}. Tickets used: ${tk.used} of ${tk.total}.`
+      + (tk.total === 0 ? ` Add codes on the server with: boardwalk tickets ${ui.slug} FILE` : '');
     replaceChildren(links, 'Lobby display: ', h('a', { href: `/lobby/${encodeURIComponent(ui.slug)}` }, `/lobby/${ui.slug}`),
       ' · Board as JSON: ', h('a', { href: `/api/events/${encodeURIComponent(ui.slug)}` }, 'snapshot'));
     tzNote.textContent = `Times are in the event’s time zone (${tz()}).`;
@@ -1026,15 +1169,52 @@ function organizerForms() {
     const people = b.participants.filter((p) => !q || p.name.toLowerCase().includes(q)).sort((x, y) => x.name.localeCompare(y.name));
     const shown = people.slice(0, 40);
     replaceChildren(peopleBox, h('p', { class: 'meta' }, `${plural(people.length, 'person', 'people')}${people.length > shown.length ? `, showing ${shown.length}: type to narrow down` : ''}`),
-      h('ul', { class: 'plain modlist' }, shown.map((p) => {
-        const k = `role:${p.id}`;
-        const sel = h('select', { id: `role-${p.id}`, 'data-key': `rolesel:${p.id}`, onchange: (e) => ui.choice.set(k, e.target.value) },
-          ['attendee', 'maintainer', 'organizer'].map((r) => h('option', { value: r, selected: (ui.choice.get(k) || p.role) === r }, r)));
-        return h('li', null, h('label', { for: `role-${p.id}` }, p.name, h('span', { class: 'meta' }, ` #${p.id}`), p.id === ui.me ? ' (you)' : ''), ' ', sel,
-          btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${p.name} #${p.id}` }),
-          errorFor(k));
-      })));
+      h('ul', { class: 'plain modlist' }, shown.map((p) => personRow(p))));
   } };
+}
+
+// One person in the organizer's list: role, and Remove (asks first; never yourself).
+function personRow(p) {
+  const k = `role:${p.id}`;
+  const rk = `remove:${p.id}`;
+  const who = `${p.name} #${p.id}`;
+  const label = [p.name, h('span', { class: 'meta' }, ` #${p.id}`), p.id === ui.me ? ' (you)' : ''];
+  if (p.removed) {
+    return h('li', { class: 'person removed-person' }, h('span', { class: 'pname' }, label), ' ',
+      h('span', { class: 'tag' }, p.role === 'display' ? 'display screen · removed' : 'removed'));
+  }
+  const parts = [];
+  if (p.role === 'display') {
+    parts.push(h('span', { class: 'pname' }, label), ' ', h('span', { class: 'tag' }, 'display screen (read-only)'));
+  } else {
+    const sel = h('select', { id: `role-${p.id}`, 'data-key': `rolesel:${p.id}`, onchange: (e) => ui.choice.set(k, e.target.value) },
+      ['attendee', 'maintainer', 'organizer'].map((r) => h('option', { value: r, selected: (ui.choice.get(k) || p.role) === r }, r)));
+    parts.push(h('label', { for: `role-${p.id}` }, label), ' ', sel,
+      btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${who}` }));
+  }
+  if (p.id !== ui.me) {
+    if (ui.choice.get(rk) === 'confirm') {
+      parts.push(h('div', { class: 'confirm', role: 'group', 'aria-label': `Confirm removing ${who}` },
+        h('p', null, `Remove ${p.name}? Their device links stop working at once, their open pages are signed out, and their votes and sprint sign-ups are taken back. This cannot be undone.`),
+        h('div', { class: 'row' },
+          btn(rk, 'Yes, remove', async () => {
+            const ack = await act(rk, { type: 'remove_participant', participant_id: p.id }, `${p.name} was removed.`);
+            if (ack) ui.choice.delete(rk);
+          }, { class: 'danger', 'aria-label': `Yes, remove ${who}` }),
+          btn(`${rk}:cancel`, 'Cancel', () => { ui.choice.delete(rk); scheduleRender(); focusKey(`${rk}:ask`); }, { class: 'secondary' }))));
+    } else {
+      parts.push(btn(`${rk}:ask`, 'Remove', () => { ui.errors.delete(rk); ui.choice.set(rk, 'confirm'); scheduleRender(); focusKey(rk); },
+        { class: 'secondary', 'aria-label': `Remove ${who}` }));
+    }
+  }
+  return h('li', { class: 'person' }, parts, errorFor(k), errorFor(rk));
+}
+
+function focusKey(key) {
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const el = document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (el) el.focus();
+  }));
 }
 
 // ---------------------------------------------------------------- start (after every declaration above)

@@ -20,7 +20,8 @@ function upsert(list, item) {
 export function emptyBoard(slug) {
   return {
     event: { slug, name: slug, timezone: 'UTC', vote_cap: 0, sprint_days: [],
-             proposals_locked: false, voting_locked: false },
+             proposals_locked: false, voting_locked: false,
+             join_mode: 'open', tickets: { total: 0, used: 0 } },
     rooms: [], slots: [], participants: [], topics: [], projects: [],
   };
 }
@@ -29,6 +30,8 @@ export function emptyBoard(slug) {
 export function normaliseBoard(board, slug) {
   const b = Object.assign(emptyBoard(slug), board || {});
   b.event = Object.assign(emptyBoard(slug).event, b.event || {});
+  b.event.tickets = Object.assign({ total: 0, used: 0 }, b.event.tickets || {});
+  for (const p of b.participants) if (p.removed === undefined) p.removed = false;
   for (const t of b.topics) if (!Array.isArray(t.voters)) t.voters = [];
   for (const p of b.projects) {
     if (!Array.isArray(p.attendees)) p.attendees = [];
@@ -87,7 +90,24 @@ export function applyChange(b, ch) {
     }
     case 'project_hidden': { const p = project(ch.project_id); if (p) p.state = 'hidden'; break; }
     case 'project_unhidden': { const p = project(ch.project_id); if (p) p.state = 'active'; break; }
-    case 'participant_joined': upsert(b.participants, ch.participant); break;
+    case 'participant_joined': {
+      const p = Object.assign({ removed: false }, ch.participant);
+      upsert(b.participants, p);
+      // The change does not say whether a ticket was used, but in a ticket-only event every
+      // attendee join takes one (organizer-link joins and display screens do not).
+      if (b.event.join_mode === 'tickets' && p.role === 'attendee') b.event.tickets.used += 1;
+      break;
+    }
+    case 'participant_removed': {
+      const p = byId(b.participants, ch.participant_id);
+      if (p) p.removed = true;
+      // Their live votes and sign-ups go; a withdrawn topic keeps its voters for the record.
+      for (const t of b.topics) if (t.state !== 'withdrawn') removeFrom(t.voters, ch.participant_id);
+      for (const pr of b.projects) removeFrom(pr.attendees, ch.participant_id);
+      break;
+    }
+    case 'join_mode_set': b.event.join_mode = ch.mode; break;
+    case 'tickets_added': b.event.tickets.total += Number(ch.count) || 0; break;
     case 'participant_role_set': {
       const p = byId(b.participants, ch.participant_id);
       if (p) p.role = ch.role;

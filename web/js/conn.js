@@ -21,12 +21,14 @@ export class ServerError extends Error {
 }
 
 export class Connection {
-  // opts: { slug, store, onStatus(status), onReady(ack) (after each subscribe), idleCheckMs }
+  // opts: { slug, store, onStatus(status), onReady(ack) (after each subscribe),
+  //         onClose(closeEvent) (the server closed the socket), idleCheckMs }
   constructor(opts) {
     this.slug = opts.slug;
     this.store = opts.store;
     this.onStatus = opts.onStatus || (() => {});
     this.onReady = opts.onReady || (() => {});
+    this.onClose = opts.onClose || (() => {});
     this.idleCheckMs = opts.idleCheckMs || 60000;
     this.ws = null;
     this.nextId = 1;
@@ -81,12 +83,15 @@ export class Connection {
         this.handle(msg);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (ws !== this.ws) return;
       this.ws = null;
       this.subscribed = false;
       this.failPending();
       this.setStatus('offline');
+      // e.g. code 1008 "removed by an organizer": the page forgets its secret before the
+      // reconnect, so it comes back as a read-only viewer instead of failing auth forever.
+      try { this.onClose(ev); } catch { /* never stop reconnecting because of a handler */ }
       this.scheduleReconnect();
     };
     ws.onerror = () => { /* onclose follows */ };

@@ -17,6 +17,12 @@ const PLAIN = {
   not_found: 'That no longer exists (it may have been removed a moment ago).',
   storage_error: 'The server could not save this. Nothing changed; please try again.',
   bad_secret: 'This link or device key is not valid.',
+  rate_limited: 'Slow down a moment: too many actions at once.',
+  too_many_connections: 'You have this event open on too many devices or tabs. Close one and try again.',
+  forbidden_origin: 'This page was opened from another site, so the board refused the connection. Open the event from its own address.',
+  ticket_required: 'This event needs a ticket code to join. Type the code from your badge or ticket.',
+  ticket_used: 'This ticket has already been used. Open your personal link on the device you joined with.',
+  removed: 'An organizer removed you from this event. You can no longer propose, vote or join here.',
   offline: 'You are offline right now; the page reconnects by itself. Try again in a moment.',
 };
 

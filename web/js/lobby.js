@@ -1,4 +1,7 @@
-// Lobby display (/lobby/<slug>): read-only, never joins, runs for days.
+// Lobby display (/lobby/<slug>): read-only, never joins or sends commands, runs for days.
+// With a display link (/lobby/<slug>#secret=…, made by an organizer) it stores the secret per
+// event, removes it from the address bar and presents it with `auth` after every subscribe;
+// without one it simply subscribes (the board is public).
 // Reconnects forever and resyncs from its last seq (see conn.js); re-renders on every change
 // and every 20 s so "now" and "next" follow the clock.
 import {
@@ -14,6 +17,42 @@ const store = new Store(slug);
 const $ = (id) => document.getElementById(id);
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
+const secretKey = `boardwalk:lobby:${slug}:secret`;
+const safeGet = (k) => { try { return localStorage.getItem(k); } catch { return null; } };
+const safeSet = (k, v) => { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch { /* private mode */ } };
+let secret = safeGet(secretKey);
+function readHash() {
+  const hash = location.hash.slice(1);
+  if (!hash.includes('=')) return;
+  const s = new URLSearchParams(hash).get('secret');
+  history.replaceState(null, '', location.pathname + location.search);
+  if (s) { secret = s; safeSet(secretKey, s); authedWs = null; if (conn && conn.subscribed) authenticate(); }
+}
+let authedWs = null;
+let conn = null;
+readHash();
+window.addEventListener('hashchange', readHash);
+
+// Identify as this event's display screen. Never fatal: the lobby shows the public board anyway.
+async function authenticate() {
+  if (!secret || !conn.ws || authedWs === conn.ws) return;
+  const ws = conn.ws;
+  authedWs = ws;
+  try {
+    const ack = await conn.send({ type: 'auth', event: slug, secret });
+    document.body.dataset.display = ack.participant.name;
+  } catch (e) {
+    if (e.code === 'bad_secret' || e.code === 'not_found') {
+      // Revoked (removed by an organizer) or never valid: forget it, stay a public screen.
+      secret = null;
+      safeSet(secretKey, null);
+      delete document.body.dataset.display;
+    } else if (authedWs === ws) {
+      authedWs = null; // rate limited or offline: try again on the next subscribe
+    }
+  }
+}
+
 const qr = $('qr');
 const qrSrc = () => `/api/events/${encodeURIComponent(slug)}/qr.svg`;
 qr.src = qrSrc();
@@ -21,7 +60,7 @@ let qrBroken = false;
 qr.addEventListener('error', () => { qrBroken = true; });
 $('qr-url').textContent = `${location.host}/e/${slug}`;
 
-const conn = new Connection({
+conn = new Connection({
   slug, store, idleCheckMs: 30000,
   onStatus(status) {
     const el = $('conn');
@@ -30,6 +69,7 @@ const conn = new Connection({
   },
   onReady() {
     if (qrBroken) { qrBroken = false; qr.src = `${qrSrc()}?t=${Date.now()}`; }
+    authenticate();
   },
 });
 
