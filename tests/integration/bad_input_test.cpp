@@ -110,6 +110,59 @@ TEST(BadInput, InvalidUtf8TextFrameClosesTheConnectionOnly) {
   EXPECT_EQ(other.request({{"type", "subscribe"}, {"event", "demo"}})["type"], "ack");
 }
 
+TEST(BadInput, RepeatedRequestIdsEachGetTheirOwnAnswer) {
+  TempDb db;
+  ServerProcess server(db.path());
+  WsClient c(server.port());
+  // Ids are the client's to choose; the server answers every request, in order, echoing it.
+  c.send_text(R"({"type":"subscribe","id":7,"event":"demo"})");
+  c.send_text(R"({"type":"subscribe","id":7,"event":"nope"})");
+  int acks = 0, errors = 0;
+  while (acks + errors < 2) {
+    auto m = c.next();
+    ASSERT_TRUE(m);
+    if ((*m)["type"] == "ack") {
+      EXPECT_EQ((*m)["id"], 7);
+      ++acks;
+    } else if ((*m)["type"] == "error") {
+      EXPECT_EQ((*m)["id"], 7);
+      EXPECT_EQ((*m)["code"], "not_found");
+      ++errors;
+    }
+  }
+  EXPECT_EQ(acks, 1);
+  EXPECT_EQ(errors, 1);
+}
+
+TEST(BadInput, FragmentedMessagesAreReassembled) {
+  TempDb db;
+  ServerProcess server(db.path());
+  WsClient c(server.port());
+  c.send_fragmented(R"({"type":"subscribe","id":"frag","event":"demo"})", 5);
+  for (;;) {
+    auto m = c.next();
+    ASSERT_TRUE(m);
+    if ((*m)["type"] == "ack") {
+      EXPECT_EQ((*m)["id"], "frag");
+      break;
+    }
+  }
+  // A message fragmented past the size limit still closes only this connection.
+  c.send_fragmented(R"({"type":"propose_topic","id":1,"title":")" + std::string(20000, 'a') + "\"}", 1000);
+  EXPECT_FALSE(c.next(std::chrono::milliseconds(5000)).has_value());
+  EXPECT_TRUE(c.closed());
+}
+
+TEST(BadInput, APingFloodLeavesTheServerResponsive) {
+  TempDb db;
+  ServerProcess server(db.path());
+  WsClient flooder(server.port());
+  for (int i = 0; i < 2000; ++i) flooder.ping();
+  EXPECT_EQ(flooder.request({{"type", "subscribe"}, {"event", "demo"}})["type"], "ack");
+  WsClient other(server.port());
+  EXPECT_EQ(other.request({{"type", "subscribe"}, {"event", "demo"}})["type"], "ack");
+}
+
 TEST(BadInput, OversizedMessageClosesTheConnectionOnly) {
   TempDb db;
   ServerProcess server(db.path());

@@ -1,5 +1,6 @@
 #include "ws_client.hpp"
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +37,16 @@ void WsClient::send_text(const std::string& text) {
   ws_.text(true);
   ws_.write(asio::buffer(text));
 }
+
+void WsClient::send_fragmented(const std::string& text, std::size_t piece) {
+  ws_.text(true);
+  for (std::size_t at = 0; at < text.size(); at += piece) {
+    const std::size_t n = std::min(piece, text.size() - at);
+    ws_.write_some(at + n == text.size(), asio::buffer(text.data() + at, n));
+  }
+}
+
+void WsClient::ping() { ws_.ping({}); }
 
 void WsClient::send_binary(const std::string& data) {
   ws_.binary(true);

@@ -25,6 +25,9 @@ class WsClient {
   void send(const json& message);
   void send_text(const std::string& text);
   void send_binary(const std::string& data);
+  // Sends one text message as several WebSocket frames of at most `piece` bytes.
+  void send_fragmented(const std::string& text, std::size_t piece);
+  void ping();
   // Next message, or nullopt after `timeout` with nothing (or if the connection closed).
   std::optional<json> next(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
   // Sends `message` with a fresh id and returns the ack or error answering it; every other
