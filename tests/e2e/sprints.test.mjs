@@ -116,7 +116,7 @@ test('maintainers list projects and claim tables; attendees filter, join and lea
   await mia.getByRole('button', { name: 'Save changes' }).click();
   await sam.goto(`${server.base}/e/demo#/sprints`);
   await sam.getByRole('link', { name: 'attrs-e2e' }).click();
-  await sam.getByText('Now also: packaging.').waitFor({ timeout: 5000 });
+  await sam.getByText('Now also: packaging.').waitFor({ timeout: 15000 });
 
   // Release the table.
   await mia.getByRole('button', { name: 'Release' }).first().click();
