@@ -17,8 +17,34 @@
 
 namespace boardwalk::domain {
 
+// A board's whole state as plain data, private fields and indexes included: exactly what
+// apply() maintains. A stored board snapshot holds this, so that a board restored from it is
+// the very board a full replay of the change log would build (protocol/board_state_codec).
+struct BoardState {
+  Seq seq = 0;
+  EventInfo info;
+  std::map<Id, Room> rooms;
+  std::map<Id, Slot> slots;
+  std::map<Id, Participant> participants;
+  std::map<Id, Topic> topics;
+  std::map<Id, Project> projects;
+  std::map<std::pair<Id, Id>, Id> cells;
+  std::map<std::pair<std::string, Id>, Id> tables;
+  std::unordered_map<std::string, Id> secrets;
+  std::unordered_map<std::string, Id> tickets;
+  std::size_t tickets_used = 0;
+  std::unordered_map<Id, int> votes_used;
+  std::set<std::pair<Id, Id>> votes;
+  Id next_room = 1, next_slot = 1, next_participant = 1, next_topic = 1, next_project = 1;
+};
+
 class Board {
  public:
+  // The whole state (a copy), and a board made from one: from_state(b.state()) equals b.
+  // from_state trusts its input; decoders check what they read before handing it over.
+  [[nodiscard]] BoardState state() const;
+  static Board from_state(BoardState state);
+
   // Checks `command` from `actor` against the current state. On success returns the change
   // that applying it would make; the board itself is not modified.
   [[nodiscard]] Result<ChangeBody> decide(const Command& command, const Actor& actor) const;

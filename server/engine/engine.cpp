@@ -5,6 +5,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "engine/board_loader.hpp"
 #include "engine/secrets.hpp"
 #include "protocol/codec.hpp"
 
@@ -46,33 +47,13 @@ Engine::~Engine() { stop(); }
 // --- loading ------------------------------------------------------------------------------
 
 Status Engine::rebuild(const std::string& slug) {
-  auto heads = store_.events();
-  if (!heads) return heads.error();
-  domain::Seq last = 0;
-  for (const auto& h : *heads) {
-    if (h.slug == slug) last = h.last_seq;
-  }
+  // The newest stored board snapshot plus the changes after it (engine/board_loader).
+  auto loaded = load_board(store_, slug, LoadOptions{options_.replay_window, options_.snapshot_interval, options_.clock()});
+  if (!loaded) return loaded.error();
   BoardSlot fresh;
-  const domain::Seq window = static_cast<domain::Seq>(options_.replay_window);
-  fresh.recent_first = std::max<domain::Seq>(1, last - window + 1);
-  auto status = store_.for_each_change(slug, 0, [&](const storage::StoredChange& stored) -> Status {
-    const json j = json::parse(stored.body, nullptr, false);
-    if (j.is_discarded()) {
-      return make_error("storage_error", "unreadable change " + std::to_string(stored.seq) + " of " + slug);
-    }
-    auto change = protocol::decode_change(j);
-    if (!change) return make_error("storage_error", "change " + std::to_string(stored.seq) + " of " + slug + ": " + change.error().message);
-    if (change->seq != fresh.board.seq() + 1) {
-      return make_error("storage_error", "event " + slug + " has a gap before seq " + std::to_string(change->seq));
-    }
-    fresh.board.apply(*change);
-    if (change->seq >= fresh.recent_first) {
-      fresh.recent.push_back(protocol::make_frame(dump(protocol::encode_change(*change, slug, Audience::clients))));
-    }
-    return Ok{};
-  });
-  if (!status) return status;
-  fresh.recent_first = fresh.board.seq() - static_cast<domain::Seq>(fresh.recent.size()) + 1;
+  fresh.board = std::move(loaded->board);
+  fresh.recent = std::move(loaded->recent);
+  fresh.recent_first = loaded->recent_first;
   auto& slot = boards_[slug];
   fresh.subscribers = std::move(slot.subscribers);  // connections stay subscribed
   slot = std::move(fresh);
@@ -144,6 +125,10 @@ void Engine::stop() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  // Everything is committed: a snapshot of each board makes the next start replay nothing.
+  for (const auto& [slug, slot] : boards_) {
+    if (!slot.needs_reload) store_snapshot_if_due(store_, slug, slot.board, 1, options_.clock());
+  }
 }
 
 void Engine::release_connections() {
@@ -163,11 +148,21 @@ void Engine::post(Job job) {
 
 void Engine::run() {
   std::vector<Job> batch;
+  std::optional<std::chrono::steady_clock::time_point> next_broadcast;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued has been done
+      const auto ready = [&] { return stopping_ || !queue_.empty(); };
+      if (next_broadcast) {
+        wake_.wait_until(lock, *next_broadcast, ready);
+      } else {
+        wake_.wait(lock, ready);
+      }
+      if (queue_.empty() && stopping_) {
+        lock.unlock();
+        broadcast_due(true);  // subscribers get every stored change before the end
+        return;               // stopping, and everything queued has been done
+      }
       batch.swap(queue_);
     }
     // Commands are decided in order and committed together; anything that reads state
@@ -183,6 +178,7 @@ void Engine::run() {
     }
     flush();
     batch.clear();
+    next_broadcast = broadcast_due(false);
   }
 }
 
@@ -299,9 +295,18 @@ void Engine::flush() {
   pending_.clear();
   // The in-memory boards ran ahead of the disk: put them back to what is stored.
   for (const auto& slug : to_rebuild) {
+    // Earlier groups' stored changes still waiting for their tick go out before the reload.
+    if (BoardSlot* slot = find(slug)) broadcast(*slot, std::chrono::steady_clock::now());
     if (auto s = rebuild(slug); !s) {
       spdlog::critical("cannot reload event '{}' after a failed commit: {}", slug, s.error().message);
       if (BoardSlot* slot = find(slug)) slot->needs_reload = true;
+    }
+  }
+  // After the answers went out: a periodic board snapshot, of committed state only (a board
+  // waiting for a reload may hold changes that are not stored). Never fails the commit.
+  if (committed) {
+    for (const auto& [slug, slot] : boards_) {
+      if (!slot.needs_reload) store_snapshot_if_due(store_, slug, slot.board, options_.snapshot_interval, options_.clock());
     }
   }
 }
@@ -312,8 +317,52 @@ void Engine::record_committed(BoardSlot& slot, const Frame& frame) {
     slot.recent.pop_front();
     ++slot.recent_first;
   }
+  if (slot.subscribers.empty()) return;  // a later subscriber gets it by replay or snapshot
+  if (options_.broadcast_interval.count() > 0) {
+    slot.outbox.push_back(frame);  // sent by broadcast_due() at the end of this batch
+    return;
+  }
   // Serialize once, send many: every subscriber queues the same immutable buffer.
   for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
+}
+
+void Engine::broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point now) {
+  if (slot.outbox.empty()) return;
+  Frame frame;
+  if (slot.outbox.size() == 1) {
+    frame = std::move(slot.outbox.front());
+  } else {
+    // One frame of JSON Lines for the whole tick, built once and shared by every subscriber:
+    // each session then writes it without copying, whatever the number of subscribers.
+    std::size_t size = slot.outbox.size() - 1;
+    for (const auto& f : slot.outbox) size += f->size();
+    std::string joined;
+    joined.reserve(size);
+    for (const auto& f : slot.outbox) {
+      if (!joined.empty()) joined.push_back('\n');
+      joined.append(*f);
+    }
+    frame = protocol::make_frame(std::move(joined));
+  }
+  slot.outbox.clear();
+  slot.last_broadcast = now;
+  for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
+}
+
+std::optional<std::chrono::steady_clock::time_point> Engine::broadcast_due(bool everything) {
+  std::optional<std::chrono::steady_clock::time_point> next;
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [slug, slot] : boards_) {
+    if (slot.outbox.empty()) continue;
+    // A change after a quiet interval goes out at once; under load, once per interval.
+    const auto due = slot.last_broadcast + options_.broadcast_interval;
+    if (everything || due <= now) {
+      broadcast(slot, now);
+    } else if (!next || due < *next) {
+      next = due;
+    }
+  }
+  return next;
 }
 
 Frame Engine::snapshot_frame(BoardSlot& slot) {
@@ -352,6 +401,9 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id,
   if (!conn.subscribed.empty()) {
     if (BoardSlot* old = find(conn.subscribed)) old->subscribers.erase(connection.get());
   }
+  // Changes waiting for the next tick go to the current subscribers now: the newcomer gets
+  // them below (replay or snapshot), and must not get them again from that tick.
+  broadcast(*slot, std::chrono::steady_clock::now());
   const domain::Seq seq = slot->board.seq();
   const bool can_replay = request.since && *request.since <= seq && *request.since + 1 >= slot->recent_first;
   if (can_replay) {

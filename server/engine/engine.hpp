@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -39,6 +40,19 @@ struct EngineOptions {
   // Connections one participant may have authenticated at once (phone, laptop, a reconnect
   // that overlaps the old connection's timeout).
   std::size_t connections_per_participant = 0;  // 0 = no limit; --max-connections-per-participant
+  // Under load, each event's subscribers get its committed changes at most once per this
+  // interval, joined into one shared frame (JSON Lines); a change after a quiet interval goes
+  // out at once. Fan-out then costs subscribers x ticks, not subscribers x changes: at 10,000
+  // clients and 200 changes/s that is 200,000 deliveries/s instead of 2,000,000.
+  // 0 = every change is delivered on its own as soon as it is stored (--coalesce-ms).
+  std::chrono::milliseconds broadcast_interval{0};
+  // A board snapshot is stored after every this many committed changes of an event (and on
+  // stop()), so a restart replays at most this many changes after it. Replay costs about
+  // 2.8 us per change (JSON parse + apply), so 50,000 is <= 0.15 s of start-up even after a
+  // kill just before the next snapshot; encoding and storing a board costs about a millisecond
+  // for the demo board and tens of ms for a big conference, once per 50,000 commits, i.e.
+  // well under 1 us per change on the writer thread. 0 = only on stop().
+  std::size_t snapshot_interval = 50000;
 };
 
 struct EventSummary {
@@ -86,6 +100,9 @@ class Engine {
     domain::Board board;
     std::unordered_map<const Subscriber*, SubscriberPtr> subscribers;
     std::deque<protocol::Frame> recent;  // public change frames, seq recent_first..board.seq()
+    // Committed changes not yet sent to the subscribers (broadcast_interval > 0), in seq order.
+    std::vector<protocol::Frame> outbox;
+    std::chrono::steady_clock::time_point last_broadcast{};
     domain::Seq recent_first = 1;
     protocol::Frame snapshot;  // cached for snapshot_seq
     domain::Seq snapshot_seq = -1;
@@ -126,6 +143,11 @@ class Engine {
   void stage(CommandJob& job);
   void flush();
   void record_committed(BoardSlot& slot, const protocol::Frame& frame);
+  // Sends the slot's outbox to its subscribers as one frame.
+  void broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point now);
+  // Broadcasts every outbox whose interval has passed (all of them if `everything`); returns
+  // when the next one is due, if any is waiting.
+  std::optional<std::chrono::steady_clock::time_point> broadcast_due(bool everything);
   Status rebuild(const std::string& slug);
 
   void do_subscribe(const SubscriberPtr& connection, const nlohmann::json& id,

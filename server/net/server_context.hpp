@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -20,7 +21,6 @@ class context;
 namespace boardwalk::net {
 
 class WebsocketSession;
-class WriteCoalescer;
 
 struct ServerLimits {
   std::size_t max_message_bytes = 16 * 1024;      // one client request
@@ -31,6 +31,9 @@ struct ServerLimits {
   double connection_rate = 20;  // requests per second per connection (bursts of 3x); 0 = off
   // A whole venue often shares one address behind NAT: this is only a generous backstop.
   std::size_t connections_per_ip = 10000;
+  // A WebSocket silent this long is dropped; it is pinged at half of it, so only a client that
+  // does not answer (gone without a close: Wi-Fi lost, laptop shut) reaches it.
+  std::chrono::seconds idle_timeout{300};
 };
 
 struct ServerContext {
@@ -48,8 +51,6 @@ struct ServerContext {
   std::mutex sessions_mutex;
   std::unordered_set<WebsocketSession*> sessions;
   std::unordered_map<std::string, std::size_t> connections_by_ip;  // guarded by sessions_mutex
-  // Batches busy sessions' writes (one frame per interval under load); null = write at once.
-  WriteCoalescer* coalescer = nullptr;
   // With --tls-cert/--tls-key: the port speaks only HTTPS and WSS. Null = plain HTTP and WS.
   boost::asio::ssl::context* tls = nullptr;
 };

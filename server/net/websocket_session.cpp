@@ -6,7 +6,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "net/write_coalescer.hpp"
 #include "protocol/requests.hpp"
 
 namespace boardwalk::net {
@@ -39,8 +38,10 @@ void BasicWebsocketSession<Stream>::run(http::request<http::string_body> upgrade
   // Limits that fit this protocol: requests are small JSON objects.
   ws_.read_message_max(context_.limits.max_message_bytes);
   ws_.auto_fragment(false);
-  // Handshake and idle timeouts, with pings to tell a quiet client from a dead one.
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  // Handshake and idle timeouts, with pings to tell a quiet client from a dead one: Beast pings
+  // after half the idle time without a frame and drops the connection if still nothing (not
+  // even the pong) came by the full time. The handshake keeps Beast's suggested server 30 s.
+  ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(30), context_.limits.idle_timeout, true});
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(http::field::server, "boardwalk");
   }));
@@ -127,19 +128,17 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
 }
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) { deliver_reply(frame); }
+void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) { enqueue(frame); }
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) { enqueue(frame, false); }
-
-template <class Stream>
-void BasicWebsocketSession<Stream>::deliver_reply(const protocol::Frame& frame) { enqueue(frame, true); }
+void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) { enqueue(frame); }
 
 // Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
+// Batching happens upstream (the engine sends each event's changes once per tick, as one
+// shared frame) and here: whatever queues while a write is in flight goes out as the next frame.
 template <class Stream>
-void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame, bool urgent) {
+void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame) {
   bool post_write = false;
-  bool park = false;
   bool overflow = false;
   {
     std::lock_guard lock(mutex_);
@@ -152,24 +151,7 @@ void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame, bool u
     } else {
       queue_.push_back(frame);
       queued_bytes_ += frame->size();
-      urgent_ = urgent_ || urgent;
-      if (write_state_ == WriteState::idle) {
-        // Quiet for a whole interval (or a reply): write now. Otherwise wait for the tick,
-        // so a busy client gets one frame per interval however many events there are.
-        const auto* coalescer = context_.coalescer;
-        if (urgent || coalescer == nullptr ||
-            std::chrono::steady_clock::now() - last_write_ >= coalescer->interval()) {
-          write_state_ = WriteState::active;
-          post_write = true;
-        } else {
-          write_state_ = WriteState::parked;
-          park = true;
-        }
-      } else if (write_state_ == WriteState::parked && urgent) {
-        // A reply does not wait for the tick (the tick's kick then finds nothing to do).
-        write_state_ = WriteState::active;
-        post_write = true;
-      }
+      if (!write_scheduled_) post_write = write_scheduled_ = true;
     }
   }
   if (overflow) {
@@ -180,22 +162,6 @@ void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame, bool u
     return;
   }
   if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
-  if (park) context_.coalescer->park(shared());
-}
-
-template <class Stream>
-void BasicWebsocketSession<Stream>::kick() {
-  net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::on_kick, shared()));
-}
-
-template <class Stream>
-void BasicWebsocketSession<Stream>::on_kick() {
-  {
-    std::lock_guard lock(mutex_);
-    if (write_state_ != WriteState::parked) return;  // a reply already started the write
-    write_state_ = WriteState::active;
-  }
-  do_write();
 }
 
 template <class Stream>
@@ -204,18 +170,17 @@ void BasicWebsocketSession<Stream>::do_write() {
   {
     std::lock_guard lock(mutex_);
     if (queue_.empty()) {
-      write_state_ = WriteState::idle;
+      write_scheduled_ = false;
       return;
     }
     sending_.swap(queue_);  // the old buffer's capacity is reused: no allocation per write
     queued_bytes_ = 0;
-    urgent_ = false;
-    if (context_.coalescer != nullptr) last_write_ = std::chrono::steady_clock::now();
   }
   ws_.text(true);
   writing_ = true;
   if (sending_.size() == 1) {
-    // One event: send the shared buffer itself, no copy.
+    // One frame queued (the usual case: one tick's broadcast or one reply): send the shared
+    // buffer itself, no copy.
     ws_.async_write(net::buffer(*sending_.front()), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
     return;
   }
@@ -250,29 +215,10 @@ void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /
     closing_ = true;
     queue_.clear();
     queued_bytes_ = 0;
-    write_state_ = WriteState::idle;
+    write_scheduled_ = false;
     return;  // the pending read fails too and cleans up
   }
-  bool park = false;
-  {
-    std::lock_guard lock(mutex_);
-    if (queue_.empty()) {
-      write_state_ = WriteState::idle;
-      return;
-    }
-    // More queued while this frame went out: under load wait for the tick, unless a reply
-    // is among it or the interval has already passed.
-    const auto* coalescer = context_.coalescer;
-    if (!urgent_ && coalescer != nullptr && std::chrono::steady_clock::now() - last_write_ < coalescer->interval()) {
-      write_state_ = WriteState::parked;
-      park = true;
-    }
-  }
-  if (park) {
-    context_.coalescer->park(shared());
-  } else {
-    do_write();
-  }
+  do_write();  // sends what queued meanwhile, or goes idle
 }
 
 template <class Stream>

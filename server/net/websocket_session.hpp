@@ -1,13 +1,12 @@
 // One WebSocket client. Reads requests one at a time and hands them to the engine; the
 // engine's answers and broadcasts come back through deliver(), which only queues. While a
 // write is in flight, everything that queues up behind it goes out together as the next
-// frame (JSON Lines), so a busy client costs frames, not events; under load the write
-// coalescer holds a session that wrote recently until its next tick (one frame per interval),
-// while replies to the client's own requests go out at once. The queue has a byte cap:
+// frame (JSON Lines), so a busy client costs frames, not events (and under load the engine
+// sends each event's changes once per tick as one shared frame). The queue has a byte cap:
 // a client that cannot keep up is closed (it resyncs by seq when it comes back) instead of
 // growing memory or slowing anyone else.
-// The same session runs over plain TCP or TLS (BasicWebsocketSession<Stream>); the write
-// coalescer and shutdown only see the transport-independent WebsocketSession base.
+// The same session runs over plain TCP or TLS (BasicWebsocketSession<Stream>); shutdown only
+// sees the transport-independent WebsocketSession base.
 #pragma once
 
 #include <boost/asio/strand.hpp>
@@ -32,13 +31,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
-// What the rest of the server knows of a WebSocket session, whatever its transport: the
-// write coalescer kicks it and shutdown closes it, both through this base.
+// What the rest of the server knows of a WebSocket session, whatever its transport: shutdown
+// closes it through this base.
 class WebsocketSession : public engine::Subscriber,
                          public std::enable_shared_from_this<WebsocketSession> {
  public:
-  // The write coalescer's tick: send what is queued (on the strand).
-  virtual void kick() = 0;
   // Closes with "going away" (server shutdown). Thread-safe.
   virtual void shut_down() = 0;
 };
@@ -53,9 +50,6 @@ class BasicWebsocketSession final : public WebsocketSession {
 
   void run(http::request<http::string_body> upgrade);
   void deliver(const protocol::Frame& frame) override;
-  // An ack or error for this client's own request: goes out at once, never parked.
-  void deliver_reply(const protocol::Frame& frame) override;
-  void kick() override;
   void close(const std::string& reason) override;
   void shut_down() override;
 
@@ -66,8 +60,7 @@ class BasicWebsocketSession final : public WebsocketSession {
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  void enqueue(const protocol::Frame& frame, bool urgent);
-  void on_kick();
+  void enqueue(const protocol::Frame& frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void close_with(websocket::close_code code, std::string reason);
@@ -83,12 +76,7 @@ class BasicWebsocketSession final : public WebsocketSession {
   std::mutex mutex_;  // guards the queue: deliver() runs on the engine's thread
   std::vector<protocol::Frame> queue_;  // swapped with sending_: no allocation per write
   std::size_t queued_bytes_ = 0;
-  // idle: nothing scheduled; parked: waits for the coalescer's tick; active: a do_write is
-  // posted or a write is in flight (it sends whatever queues meanwhile).
-  enum class WriteState : unsigned char { idle, parked, active };
-  WriteState write_state_ = WriteState::idle;
-  bool urgent_ = false;  // a reply is queued: do not park after the current write
-  std::chrono::steady_clock::time_point last_write_{};  // when the last frame was started
+  bool write_scheduled_ = false;  // a do_write is posted or a write is in flight
   bool closing_ = false;
 
   // Strand-only state.

@@ -66,6 +66,11 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  return *this;
+}
+
 Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -88,6 +93,12 @@ std::string Statement::column_text(int index) const {
   const int size = sqlite3_column_bytes(stmt_, index);
   return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
               : std::string();
+}
+
+std::string Statement::column_blob(int index) const {
+  const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+  const int size = sqlite3_column_bytes(stmt_, index);
+  return bytes ? std::string(bytes, static_cast<std::size_t>(size)) : std::string();
 }
 
 Result<Transaction> Transaction::begin(Connection& db) {

@@ -41,12 +41,14 @@ class Statement {
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
+  Statement& bind_blob(int index, std::string_view bytes);  // binary data, stored as a BLOB
   // SQLITE_ROW -> true, SQLITE_DONE -> false, anything else -> error.
   Result<bool> step();
   void reset();  // ready for new bindings
 
   [[nodiscard]] std::int64_t column_int(int index) const;
   [[nodiscard]] std::string column_text(int index) const;
+  [[nodiscard]] std::string column_blob(int index) const;
 
  private:
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}

@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include <algorithm>
+
 #include "migrations.hpp"
 
 namespace boardwalk::storage {
@@ -48,6 +50,7 @@ Result<Store::Opened> Store::open(const std::string& path, Durability durability
       "ON CONFLICT (slug) DO UPDATE SET last_seq = excluded.last_seq");
   if (!upsert) return upsert.error();
   store->upsert_board_.emplace(std::move(*upsert));
+  if (auto s = store->prepare_snapshot_statements(); !s) return s.error();
   return Opened{std::move(store), std::move(*applied)};
 }
 
@@ -100,6 +103,100 @@ Status Store::for_each_change(const std::string& slug, domain::Seq after,
     if (auto s = fn(c); !s) return s;
   }
   return Ok{};
+}
+
+}  // namespace boardwalk::storage
+
+namespace boardwalk::storage {
+
+Status Store::prepare_snapshot_statements() {
+  const auto prepare = [&](std::optional<Statement>& into, std::string_view sql) -> Status {
+    auto st = Statement::prepare(db_, sql);
+    if (!st) return st.error();
+    into.emplace(std::move(*st));
+    return Ok{};
+  };
+  if (auto s = prepare(insert_snapshot_,
+                       "INSERT INTO board_snapshots (event_slug, seq, body, created_at) "
+                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (event_slug, seq) DO UPDATE "
+                       "SET body = excluded.body, created_at = excluded.created_at");
+      !s) {
+    return s;
+  }
+  if (auto s = prepare(prune_snapshots_,
+                       "DELETE FROM board_snapshots WHERE event_slug = ?1 AND seq NOT IN "
+                       "(SELECT seq FROM board_snapshots WHERE event_slug = ?1 "
+                       "ORDER BY seq DESC LIMIT ?2)");
+      !s) {
+    return s;
+  }
+  if (auto s = prepare(latest_snapshot_,
+                       "SELECT seq, body, created_at FROM board_snapshots "
+                       "WHERE event_slug = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT 1");
+      !s) {
+    return s;
+  }
+  return prepare(newest_snapshot_seq_,
+                 "SELECT COALESCE(MAX(seq), 0) FROM board_snapshots WHERE event_slug = ?1");
+}
+
+Status Store::save_snapshot(const std::string& slug, domain::Seq seq, std::string_view body,
+                            domain::UnixTime created_at, int keep) {
+  auto tx = Transaction::begin(db_);
+  if (!tx) return tx.error();
+  insert_snapshot_->reset();
+  insert_snapshot_->bind(1, slug).bind(2, seq).bind_blob(3, body).bind(4, created_at);
+  auto inserted = insert_snapshot_->step();
+  insert_snapshot_->reset();
+  if (!inserted) return inserted.error();
+  prune_snapshots_->reset();
+  prune_snapshots_->bind(1, slug).bind(2, static_cast<std::int64_t>(std::max(keep, 1)));
+  auto pruned = prune_snapshots_->step();
+  prune_snapshots_->reset();
+  if (!pruned) return pruned.error();
+  if (auto s = tx->commit(); !s) return s;
+  note_snapshot_attempt(slug, seq);
+  return Ok{};
+}
+
+void Store::note_snapshot_attempt(const std::string& slug, domain::Seq seq) {
+  auto& newest = newest_snapshot_[slug];
+  newest = std::max(newest, seq);
+}
+
+Result<std::optional<StoredSnapshot>> Store::latest_snapshot(const std::string& slug, domain::Seq at_most) {
+  latest_snapshot_->reset();
+  latest_snapshot_->bind(1, slug).bind(2, at_most);
+  auto row = latest_snapshot_->step();
+  if (!row) return row.error();
+  std::optional<StoredSnapshot> out;
+  if (*row) {
+    out = StoredSnapshot{latest_snapshot_->column_int(0), latest_snapshot_->column_blob(1),
+                         latest_snapshot_->column_int(2)};
+  }
+  latest_snapshot_->reset();  // an unfinished SELECT would hold its read snapshot open
+  return out;
+}
+
+Status Store::drop_snapshots_after(const std::string& slug, domain::Seq seq) {
+  auto drop = Statement::prepare(db_, "DELETE FROM board_snapshots WHERE event_slug = ?1 AND seq > ?2");
+  if (!drop) return drop.error();
+  drop->bind(1, slug).bind(2, seq);
+  if (auto r = drop->step(); !r) return r.error();
+  newest_snapshot_.erase(slug);  // read again when next asked
+  return Ok{};
+}
+
+Result<domain::Seq> Store::newest_snapshot_seq(const std::string& slug) {
+  if (const auto it = newest_snapshot_.find(slug); it != newest_snapshot_.end()) return it->second;
+  newest_snapshot_seq_->reset();
+  newest_snapshot_seq_->bind(1, slug);
+  auto row = newest_snapshot_seq_->step();
+  if (!row) return row.error();
+  const domain::Seq seq = *row ? newest_snapshot_seq_->column_int(0) : 0;
+  newest_snapshot_seq_->reset();
+  newest_snapshot_[slug] = seq;
+  return seq;
 }
 
 }  // namespace boardwalk::storage

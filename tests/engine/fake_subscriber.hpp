@@ -3,6 +3,7 @@
 // has arrived. deliver() runs on the engine's writer thread; everything else on the test's.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -26,20 +27,37 @@ class FakeSubscriber : public engine::Subscriber {
  public:
   using Messages = std::vector<json>;
 
+  // With lines = true the subscriber accepts frames of several messages (JSON Lines, as the
+  // engine sends with a broadcast interval) and records each line as one message.
+  explicit FakeSubscriber(bool lines = false) : lines_(lines) {}
+
   void deliver(const protocol::Frame& frame) override {
     {
       std::lock_guard lock(mutex_);
-      // The engine hands over one message per frame; a frame that is null, not one JSON object,
-      // or holds a raw newline is a bug the tests must see.
-      if (!frame || frame->find('\n') != std::string::npos) {
+      ++frames_;
+      // Without lines, the engine hands over one message per frame; a frame that is null, not
+      // one JSON object, or holds a raw newline is a bug the tests must see.
+      if (!frame || (!lines_ && frame->find('\n') != std::string::npos)) {
         ++bad_frames_;
       }
-      json j = frame ? json::parse(*frame, nullptr, false) : json();
-      if (!j.is_object()) ++bad_frames_;
-      texts_.push_back(frame ? *frame : std::string());
-      messages_.push_back(std::move(j));
+      const std::string text = frame ? *frame : std::string();
+      std::size_t start = 0;
+      do {
+        const std::size_t end = lines_ ? std::min(text.find('\n', start), text.size()) : text.size();
+        const std::string line = text.substr(start, end - start);
+        json j = json::parse(line, nullptr, false);
+        if (!j.is_object()) ++bad_frames_;
+        texts_.push_back(line);
+        messages_.push_back(std::move(j));
+        start = end + 1;
+      } while (start < text.size());
     }
     changed_.notify_all();
+  }
+  // Frames delivered (each may hold several messages when lines = true).
+  [[nodiscard]] int frames() const {
+    std::lock_guard lock(mutex_);
+    return frames_;
   }
 
   [[nodiscard]] Messages messages() const {
@@ -127,6 +145,8 @@ class FakeSubscriber : public engine::Subscriber {
   Messages messages_;
   std::vector<std::string> texts_;
   int bad_frames_ = 0;
+  int frames_ = 0;
+  bool lines_ = false;
 };
 
 }  // namespace boardwalk::test

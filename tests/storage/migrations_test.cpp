@@ -61,6 +61,8 @@ TEST(MigrationsTest, EmbeddedListIsNumberedInOrderStartingAtOne) {
   ASSERT_GE(list.size(), 2u);
   EXPECT_STREQ(list[0].name, "001_events.sql");
   EXPECT_STREQ(list[1].name, "002_boards.sql");
+  ASSERT_GE(list.size(), 3u);
+  EXPECT_STREQ(list[2].name, "003_board_snapshots.sql");
   for (std::size_t i = 0; i < list.size(); ++i) {
     EXPECT_EQ(list[i].version, static_cast<int>(i) + 1) << list[i].name;
     EXPECT_NE(std::string(list[i].sql).find("CREATE TABLE"), std::string::npos) << list[i].name;
@@ -71,10 +73,11 @@ TEST(MigrationsTest, EmptyDatabaseGetsEveryMigrationRecordedAndAgainIsANoOp) {
   Connection db = open_or_die(":memory:");
   auto applied = storage::migrate(db, storage::embedded_migrations());
   ASSERT_TRUE(applied) << applied.error().message;
-  EXPECT_EQ(*applied, (std::vector<std::string>{"001_events.sql", "002_boards.sql"}));
+  EXPECT_EQ(*applied, (std::vector<std::string>{"001_events.sql", "002_boards.sql", "003_board_snapshots.sql"}));
   EXPECT_EQ(recorded(db), all_embedded());
   EXPECT_TRUE(table_exists(db, "events"));
   EXPECT_TRUE(table_exists(db, "boards"));
+  EXPECT_TRUE(table_exists(db, "board_snapshots"));
   EXPECT_TRUE(sqlite3_get_autocommit(db.handle()));  // no transaction left open
 
   auto again = storage::migrate(db, storage::embedded_migrations());
@@ -132,7 +135,7 @@ TEST(MigrationsTest, DatabaseFromAnOlderSchemaUpgradesWithDataIntact) {
 
   auto opened = storage::Store::open(file.path());
   ASSERT_TRUE(opened) << opened.error().message;
-  EXPECT_EQ(opened->migrations_applied, std::vector<std::string>{"002_boards.sql"});
+  EXPECT_EQ(opened->migrations_applied, (std::vector<std::string>{"002_boards.sql", "003_board_snapshots.sql"}));
   storage::Store& store = *opened->store;
   EXPECT_EQ(recorded(store.connection()), all_embedded());
 
@@ -158,6 +161,50 @@ TEST(MigrationsTest, DatabaseFromAnOlderSchemaUpgradesWithDataIntact) {
   heads = store.events();
   ASSERT_TRUE(heads);
   EXPECT_EQ((*heads)[1].last_seq, 4);
+}
+
+// A database made by a boardwalk that knew 001 and 002 (before board snapshots): opening it
+// applies 003 alone, keeps the log and the boards table as they were, and snapshots work.
+TEST(MigrationsTest, DatabaseFromSchema002GainsBoardSnapshotsWithDataIntact) {
+  TempDb file;
+  {
+    Connection old = open_or_die(file.path());
+    const std::vector<storage::Migration> first_two = {storage::embedded_migrations()[0],
+                                                       storage::embedded_migrations()[1]};
+    auto applied = storage::migrate(old, first_two);
+    ASSERT_TRUE(applied) << applied.error().message;
+    ASSERT_FALSE(table_exists(old, "board_snapshots"));
+    ASSERT_TRUE(old.exec(
+        "INSERT INTO events (slug, seq, kind, at, body) VALUES "
+        "('conf', 1, 'event_created', 100, '{\"n\":1}'), ('conf', 2, 'room_added', 101, '{\"n\":2}');"
+        "INSERT INTO boards (slug, created_at, last_seq) VALUES ('conf', 100, 2)"));
+  }
+
+  auto opened = storage::Store::open(file.path());
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(opened->migrations_applied, std::vector<std::string>{"003_board_snapshots.sql"});
+  storage::Store& store = *opened->store;
+  EXPECT_EQ(recorded(store.connection()), all_embedded());
+  EXPECT_TRUE(table_exists(store.connection(), "board_snapshots"));
+
+  auto heads = store.events();
+  ASSERT_TRUE(heads) << heads.error().message;
+  ASSERT_EQ(heads->size(), 1u);
+  EXPECT_EQ((*heads)[0].last_seq, 2);
+  int rows = 0;
+  ASSERT_TRUE(store.for_each_change("conf", 0, [&](const storage::StoredChange&) -> Status {
+    ++rows;
+    return Ok{};
+  }));
+  EXPECT_EQ(rows, 2);
+
+  auto none = store.latest_snapshot("conf", 2);
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(none->has_value());  // an upgraded database starts without snapshots
+  ASSERT_TRUE(store.save_snapshot("conf", 2, "body", 102));
+  auto some = store.latest_snapshot("conf", 2);
+  ASSERT_TRUE(some && some->has_value());
+  EXPECT_EQ((*some)->seq, 2);
 }
 
 TEST(MigrationsTest, StoreRefusesADatabaseRecordedAtANewerVersion) {

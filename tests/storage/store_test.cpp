@@ -82,7 +82,7 @@ TEST(StoreTest, OpenCreatesAMigratedWalDatabaseWithFullSyncByDefault) {
   auto opened = Store::open(file.path());
   ASSERT_TRUE(opened) << opened.error().message;
   EXPECT_EQ(opened->migrations_applied,
-            (std::vector<std::string>{"001_events.sql", "002_boards.sql"}));
+            (std::vector<std::string>{"001_events.sql", "002_boards.sql", "003_board_snapshots.sql"}));
   Store& store = *opened->store;
   EXPECT_EQ(store.path(), file.path());
   EXPECT_EQ(pragma(store.connection(), "journal_mode"), "wal");
