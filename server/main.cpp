@@ -24,7 +24,6 @@
 #include "engine/secrets.hpp"
 #include "net/listener.hpp"
 #include "net/websocket_session.hpp"
-#include "net/write_coalescer.hpp"
 #include "storage/backup.hpp"
 #include "storage/store.hpp"
 
@@ -57,6 +56,7 @@ struct Options {
   double rate_per_participant = 10;
   std::size_t max_connections_per_participant = 8;
   std::size_t max_connections_per_ip = 10000;
+  unsigned idle_timeout_s = 300;  // Beast's suggested server idle timeout
   std::string tls_cert;  // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
   std::string tls_key;   // PEM private key
 };
@@ -84,6 +84,8 @@ Result<Opened> open_database(const Options& o) {
   engine::EngineOptions engine_options;
   engine_options.participant_rate = o.rate_per_participant;
   engine_options.connections_per_participant = o.max_connections_per_participant;
+  // Under load each event's subscribers get one shared frame per interval (0: every change at once).
+  engine_options.broadcast_interval = std::chrono::milliseconds(o.coalesce_ms);
   auto engine = std::make_unique<engine::Engine>(*opened->store, engine_options);
   if (auto s = engine->load(); !s) return s.error();
   return Opened{std::move(*lock), std::move(opened->store), std::move(engine)};
@@ -232,12 +234,9 @@ int serve(const Options& o) {
   context.allowed_origins = o.allowed_origins;
   context.limits.connection_rate = o.rate_per_connection;
   context.limits.connections_per_ip = o.max_connections_per_ip;
+  context.limits.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
   context.tls = tls.get();
   boost::asio::io_context ioc(static_cast<int>(o.threads));
-  // Under load each busy WebSocket gets at most one frame per interval (0: every write at once).
-  std::shared_ptr<net::WriteCoalescer> coalescer;
-  if (o.coalesce_ms > 0) coalescer = std::make_shared<net::WriteCoalescer>(ioc, std::chrono::milliseconds(o.coalesce_ms));
-  context.coalescer = coalescer.get();
   auto listener = std::make_shared<net::Listener>(ioc, context);
   if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);
   const std::string url = base_url(o, listener->port());
@@ -295,7 +294,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
   app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1u, 64u))->capture_default_str();
-  app.add_option("--coalesce-ms", o.coalesce_ms, "under load, send each busy client at most one frame per this many ms (0: no batching delay)")->check(CLI::Range(0u, 1000u))->capture_default_str();
+  app.add_option("--coalesce-ms", o.coalesce_ms, "under load, send each event's changes to its subscribers at most once per this many ms, as one frame (0: every change at once)")->check(CLI::Range(0u, 1000u))->capture_default_str();
   app.add_flag("--no-demo", o.no_demo, "do not create the demo event in an empty database");
   app.add_option("--allowed-origin", o.allowed_origins,
                  "extra origin allowed to open WebSockets (repeatable); the page's own origin and --public-url always are");
@@ -308,6 +307,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
                  "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: no limit)")
       ->capture_default_str();
+  app.add_option("--idle-timeout", o.idle_timeout_s,
+                 "seconds a WebSocket may stay silent: the server pings it halfway and drops it (freeing its "
+                 "resources) when nothing, not even the pong, has arrived by then")
+      ->check(CLI::Range(1u, 86400u))->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) file: serve HTTPS and WSS only (needs --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key file for --tls-cert");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")

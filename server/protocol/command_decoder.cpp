@@ -1,5 +1,9 @@
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "domain/limits.hpp"
 #include "domain/names.hpp"
@@ -15,6 +19,46 @@ using namespace domain;
 using json = nlohmann::json;
 
 constexpr std::size_t max_depth = 8;  // requests are flat; deep nesting is hostile
+
+// The text as JSON, plus the first key that appears twice in one object (at any depth).
+// nlohmann::json silently keeps the last of repeated keys, so `{"topic_id":1,"topic_id":2}`
+// would mean whatever the last parser in the chain decides; such a message is refused
+// instead. The parser callback sees every object start, key and end in order, so a stack
+// with one key set per open object finds repeats without a second pass.
+struct ParsedText {
+  json value;                               // discarded when the text is not valid JSON
+  std::optional<std::string> duplicate_key;
+  bool duplicate_at_top = false;            // repeated in the message object itself
+};
+
+ParsedText parse_checking_keys(std::string_view text) {
+  ParsedText out;
+  std::vector<std::set<std::string, std::less<>>> open_objects;
+  const json::parser_callback_t track = [&](int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        const auto& key = parsed.get_ref<const std::string&>();
+        if (!out.duplicate_key && !open_objects.empty() && !open_objects.back().insert(key).second) {
+          out.duplicate_key = key;
+          out.duplicate_at_top = open_objects.size() == 1;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return true;  // keep everything: this callback only watches
+  };
+  // allow_exceptions=false: malformed input yields a discarded value instead of throwing.
+  out.value = json::parse(text.begin(), text.end(), track, false);
+  return out;
+}
 
 bool too_deep(const json& j, std::size_t depth = 0) {
   if (depth > max_depth) return true;
@@ -252,8 +296,8 @@ Result<json> read_id(const json& j) {
 }  // namespace
 
 std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
-  // allow_exceptions=false: malformed input yields a discarded value instead of throwing.
-  json j = json::parse(text.begin(), text.end(), nullptr, false);
+  ParsedText parsed = parse_checking_keys(text);
+  json& j = parsed.value;
   if (j.is_discarded()) {
     return DecodeFailure{nullptr, make_error("bad_json", "the message is not valid JSON (UTF-8)")};
   }
@@ -262,6 +306,14 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
   // Echo the id even for a message nested too deeply: it could be read (protocol.md).
   if (too_deep(j)) {
     return DecodeFailure{id ? *id : json(nullptr), make_error("bad_request", "the message is nested too deeply")};
+  }
+  if (parsed.duplicate_key) {
+    // A repeated "id" makes the id itself ambiguous: answer with null rather than guess.
+    const bool id_ambiguous = parsed.duplicate_at_top && *parsed.duplicate_key == "id";
+    const std::string& key = *parsed.duplicate_key;
+    const std::string shown = key.size() > 64 ? key.substr(0, 64) + "..." : key;
+    return DecodeFailure{id && !id_ambiguous ? *id : json(nullptr),
+                         make_error("bad_request", "duplicate field '" + shown + "'", shown)};
   }
   if (!id) return DecodeFailure{nullptr, id.error()};
   const auto type_it = j.find("type");

@@ -10,29 +10,13 @@
 #include <thread>
 
 #include "http_get.hpp"
+#include "run_boardwalk.hpp"
 #include "server_process.hpp"
 #include "storage_probe.hpp"
 #include "ws_client.hpp"
 
 namespace boardwalk::testing {
 namespace {
-
-struct RunResult {
-  int status = -1;
-  std::string output;
-};
-
-RunResult run(const std::string& args) {
-  const std::string cmd = std::string(BOARDWALK_BINARY) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.output += buf.data();
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
 
 // Every change from seq 1 on (the replay window holds them all in these small tests).
 std::vector<json> all_changes(unsigned short port) {
@@ -70,7 +54,7 @@ TEST(Backup, CopyTakenDuringLiveWritesIsAConsistentPrefix) {
   });
   ASSERT_TRUE(wait_for(acks, 50));
   const long long before = acks.load();
-  const auto r = run("--db " + db.path() + " backup " + copy.path());
+  const auto r = run_boardwalk("--db " + db.path() + " backup " + copy.path());
   const long long after = acks.load();
   // The server kept committing while and after the copy was taken: the backup holds no lock
   // that stops it.
@@ -108,7 +92,7 @@ TEST(Backup, RefusesAnExistingDestinationAndAMissingSource) {
   { ServerProcess server(db.path()); }
   const std::string existing = db.path() + ".existing";
   std::ofstream(existing) << "keep me";
-  auto r = run("--db " + db.path() + " backup " + existing);
+  auto r = run_boardwalk("--db " + db.path() + " backup " + existing);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("already exists"), std::string::npos) << r.output;
   std::ifstream in(existing);
@@ -116,7 +100,7 @@ TEST(Backup, RefusesAnExistingDestinationAndAMissingSource) {
   std::getline(in, kept);
   EXPECT_EQ(kept, "keep me");
   std::remove(existing.c_str());
-  r = run("--db " + missing.path() + " backup " + missing.path() + ".copy");
+  r = run_boardwalk("--db " + missing.path() + " backup " + missing.path() + ".copy");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("no database"), std::string::npos) << r.output;
 }

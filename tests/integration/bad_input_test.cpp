@@ -30,6 +30,11 @@ std::vector<BadCase> cases() {
       {"negative id", R"({"type":"vote","id":1,"topic_id":-4})", "invalid_value", "topic_id"},
       {"huge id", R"({"type":"vote","id":1,"topic_id":99999999999999999999})", "bad_request", "topic_id"},
       {"unknown field", R"({"type":"vote","id":1,"topic_id":1,"admin":true})", "bad_request", "admin"},
+      // Repeated keys would otherwise mean "the last one wins": refused, nothing proposed.
+      {"duplicated field", R"({"type":"propose_topic","id":1,"title":"a","title":"b"})", "bad_request", "title"},
+      {"duplicated type", R"({"type":"vote","type":"propose_topic","id":1,"title":"t"})", "bad_request", "type"},
+      {"duplicated id", R"({"type":"propose_topic","id":1,"id":2,"title":"t"})", "bad_request", "id"},
+      {"duplicated nested field", R"({"type":"propose_topic","id":1,"title":"t","x":[{"k":1,"k":1}]})", "bad_request", "k"},
       {"unknown topic", R"({"type":"vote","id":1,"topic_id":424242})", "not_found", "topic_id"},
       {"title too long", R"({"type":"propose_topic","id":1,"title":")" + std::string(121, 'a') + "\"}", "too_long", "title"},
       {"empty title", R"({"type":"propose_topic","id":1,"title":"   "})", "invalid_value", "title"},

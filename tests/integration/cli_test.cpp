@@ -9,32 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include "http_get.hpp"
+#include "run_boardwalk.hpp"
 #include "server_process.hpp"
 
 namespace boardwalk::testing {
 namespace {
 
-struct RunResult {
-  int status = -1;
-  std::string output;
-};
-
-RunResult run(const std::string& args) {
-  const std::string cmd = std::string(BOARDWALK_BINARY) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.output += buf.data();
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 const std::string example = std::string(BOARDWALK_SOURCE_DIR) + "/docs/examples/pycon-us-2026.json";
 
 TEST(Cli, HelpListsTheFlags) {
-  const auto r = run("--help");
+  const auto r = run_boardwalk("--help");
   EXPECT_EQ(r.status, 0);
   for (const char* flag : {"--db", "--bind", "--port", "--web-root", "--durability", "event", "organizer-code"}) {
     EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
@@ -43,7 +27,7 @@ TEST(Cli, HelpListsTheFlags) {
 
 TEST(Cli, ImportCreatesTheEventWithLocalTimesInUtc) {
   TempDb db;
-  const auto r = run("--db " + db.path() + " event import " + example);
+  const auto r = run_boardwalk("--db " + db.path() + " event import " + example);
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("imported event 'pycon-us-2026' with 14 rooms and 21 slots"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("organizer link: "), std::string::npos);
@@ -61,11 +45,11 @@ TEST(Cli, ImportRefusesBadFilesAndChangesNothing) {
   TempDb db;
   const auto path = std::filesystem::temp_directory_path() / ("bad-event-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << R"({"slug":"x","name":"X","timezone":"Mars/Olympus","rooms":[]})";
-  auto r = run("--db " + db.path() + " event import " + path.string());
+  auto r = run_boardwalk("--db " + db.path() + " event import " + path.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("unknown time zone"), std::string::npos) << r.output;
   std::ofstream(path) << R"({"slug":"x","name":"X","timezone":"UTC","rooms":[{"name":"A"},{"name":"A"}]})";
-  r = run("--db " + db.path() + " event import " + path.string());
+  r = run_boardwalk("--db " + db.path() + " event import " + path.string());
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("exists"), std::string::npos) << r.output;
   std::filesystem::remove(path);
@@ -76,7 +60,7 @@ TEST(Cli, ImportRefusesBadFilesAndChangesNothing) {
 TEST(Cli, OfflineCommandsRefuseADatabaseInUse) {
   TempDb db;
   ServerProcess server(db.path());
-  const auto r = run("--db " + db.path() + " organizer-code demo");
+  const auto r = run_boardwalk("--db " + db.path() + " organizer-code demo");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("in use by another boardwalk process"), std::string::npos) << r.output;
 }
@@ -84,7 +68,7 @@ TEST(Cli, OfflineCommandsRefuseADatabaseInUse) {
 TEST(Cli, OrganizerCodeRotates) {
   TempDb db;
   { ServerProcess first(db.path()); }
-  const auto r = run("--db " + db.path() + " organizer-code demo");
+  const auto r = run_boardwalk("--db " + db.path() + " organizer-code demo");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("/e/demo#code="), std::string::npos);
 }

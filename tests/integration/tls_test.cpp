@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "run_boardwalk.hpp"
 #include "server_process.hpp"
 
 namespace boardwalk::testing {
@@ -219,46 +220,29 @@ TEST(Tls, WssSubscribeGetsSnapshotAndAck) {
   EXPECT_EQ(ws.reason().code, websocket::close_code::going_away) << ec.message();
 }
 
-struct RunResult {
-  int status = -1;
-  std::string output;
-};
-
-RunResult run(const std::string& args) {
-  const std::string cmd = std::string(BOARDWALK_BINARY) + " " + args + " 2>&1";
-  RunResult r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf{};
-  while (fgets(buf.data(), buf.size(), pipe) != nullptr) r.output += buf.data();
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
 TEST(Tls, BadFlagsStopTheServerWithAClearMessage) {
   SelfSignedCert cert;
   TempDb db;
   const std::string base = "--bind 127.0.0.1 --port 0 --db " + db.path();
 
-  const auto missing_key = run(base + " --tls-cert " + cert.cert() + " --tls-key " + cert.key() + ".missing");
+  const auto missing_key = run_boardwalk(base + " --tls-cert " + cert.cert() + " --tls-key " + cert.key() + ".missing");
   EXPECT_EQ(missing_key.status, 1) << missing_key.output;
   EXPECT_NE(missing_key.output.find("--tls-key: cannot load the private key from '" + cert.key() + ".missing'"),
             std::string::npos)
       << missing_key.output;
   EXPECT_EQ(missing_key.output.find("listening on"), std::string::npos) << missing_key.output;
 
-  const auto missing_cert = run(base + " --tls-cert " + cert.cert() + ".missing --tls-key " + cert.key());
+  const auto missing_cert = run_boardwalk(base + " --tls-cert " + cert.cert() + ".missing --tls-key " + cert.key());
   EXPECT_EQ(missing_cert.status, 1) << missing_cert.output;
   EXPECT_NE(missing_cert.output.find("--tls-cert: cannot load the certificate"), std::string::npos) << missing_cert.output;
 
-  const auto only_cert = run(base + " --tls-cert " + cert.cert());
+  const auto only_cert = run_boardwalk(base + " --tls-cert " + cert.cert());
   EXPECT_EQ(only_cert.status, 1) << only_cert.output;
   EXPECT_NE(only_cert.output.find("--tls-cert and --tls-key go together"), std::string::npos) << only_cert.output;
 
   // A key that is not the certificate's.
   SelfSignedCert other;
-  const auto mismatch = run(base + " --tls-cert " + cert.cert() + " --tls-key " + other.key());
+  const auto mismatch = run_boardwalk(base + " --tls-cert " + cert.cert() + " --tls-key " + other.key());
   EXPECT_EQ(mismatch.status, 1) << mismatch.output;
   EXPECT_NE(mismatch.output.find("--tls-key: cannot load"), std::string::npos) << mismatch.output;
 }

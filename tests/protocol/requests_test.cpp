@@ -355,6 +355,35 @@ TEST(DecodeRequest, DeepNestingIsRefused) {
   EXPECT_TRUE(refuses(R"({"type":"vote","id":7,"topic_id":{"id":1}})", "bad_request", "topic_id", 7));
 }
 
+TEST(DecodeRequest, DuplicateKeysAreRefused) {
+  // nlohmann::json would keep the last value; the decoder refuses instead, naming the key.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":1,"topic_id":1,"topic_id":2})", "bad_request", "topic_id", 1));
+  EXPECT_TRUE(refuses(R"({"type":"vote","type":"unvote","id":2,"topic_id":1})", "bad_request", "type", 2));
+  EXPECT_TRUE(refuses(R"({"type":"subscribe","id":3,"event":"a","since":1,"since":null})", "bad_request",
+                      "since", 3));
+  // The same key twice with the same value is still a repeat.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":4,"topic_id":1,"topic_id":1})", "bad_request", "topic_id", 4));
+  // A repeated id is ambiguous: the answer carries no id.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":5,"id":6,"topic_id":1})", "bad_request", "id"));
+  // At any depth, in objects inside lists too; the id is still echoed.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":7,"topic_id":1,"x":{"a":1,"b":{"c":1,"c":2}}})", "bad_request", "c",
+                      7));
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":8,"topic_id":1,"x":[{"a":1},{"a":2,"a":3}]})", "bad_request", "a", 8));
+  // A nested object with the id key does not make the outer id ambiguous.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":9,"topic_id":1,"x":{"id":1,"id":2}})", "bad_request", "id", 9));
+  // The first repeat is named; a very long key is shortened as for unknown fields.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":10,"b":1,"a":1,"a":2,"b":2})", "bad_request", "a", 10));
+  const std::string key(300, 'k');
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":11,")" + key + R"(":1,")" + key + R"(":1})", "bad_request",
+                      std::string(64, 'k') + "...", 11));
+  // Equal keys in different objects, or equal values under different keys, are fine.
+  EXPECT_EQ(command<Vote>(R"({"type":"vote","id":12,"topic_id":3})").topic_id, 3);
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":13,"topic_id":1,"x":{"topic_id":1},"y":[{"x":1},{"x":1}]})",
+                      "bad_request", "x", 13));  // not a repeat: only the unknown field x is refused
+  // Too deep wins over a repeat hidden in the deep part: both are bad_request, depth first.
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":14,"x":[[[[[[[[[{"a":1,"a":1}]]]]]]]]]})", "bad_request", "", 14));
+}
+
 TEST(DecodeRequest, RequestIds) {
   EXPECT_EQ(accept(R"({"type":"vote","id":"c7","topic_id":1})").id, "c7");
   EXPECT_EQ(accept(R"({"type":"vote","id":0,"topic_id":1})").id, 0);

@@ -67,3 +67,26 @@ TEST(SeqTracker, ChangeBeforeStartIsAProblem) {
     EXPECT_FALSE(t.on_change(5));
     EXPECT_FALSE(t.first_problem().empty());
 }
+
+TEST(SeqTracker, GapThenDuplicateThenRecovery) {
+    SeqTracker t;
+    t.reset(100);
+    EXPECT_TRUE(t.on_change(101));
+    EXPECT_FALSE(t.on_change(105));   // 102..104 missing
+    EXPECT_FALSE(t.on_change(103));   // late one: counted as out of order, not as filling the gap
+    EXPECT_TRUE(t.on_change(106));
+    EXPECT_EQ(t.missing(), 3u);
+    EXPECT_EQ(t.duplicates(), 1u);
+    EXPECT_EQ(t.received(), 4u);
+    EXPECT_EQ(t.last(), 106);
+    EXPECT_NE(t.first_problem().find("expected seq 102"), std::string::npos);  // first problem kept
+}
+
+TEST(SeqTracker, SnapshotResetsTheExpectedSeq) {
+    SeqTracker t;
+    t.reset(10);
+    t.on_change(11);
+    t.reset(50);  // resync by snapshot
+    EXPECT_TRUE(t.on_change(51));
+    EXPECT_TRUE(t.ok());
+}

@@ -8,7 +8,9 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace loadgen {
 
@@ -21,6 +23,30 @@ namespace {
 constexpr std::int64_t kSubscribeId = 1;
 constexpr std::int64_t kJoinId = 2;
 constexpr std::int64_t kSetupProposeId = 3;
+// Receive buffer per connection: a few coalesced frames at once (10-40 events of ~150 bytes
+// each), small enough for 20,000 connections.
+constexpr std::size_t kReadBuffer = 16 * 1024;
+constexpr std::size_t kMaxMessage = 256u << 20;  // snapshots can be large
+
+boost::system::error_code frame_error_code(FrameError e) {
+    using websocket::error;
+    switch (e) {
+        case FrameError::reserved_bits: return error::bad_reserved_bits;
+        case FrameError::bad_opcode: return error::bad_opcode;
+        case FrameError::masked: return error::bad_masked_frame;
+        case FrameError::control_fragment: return error::bad_control_fragment;
+        case FrameError::control_size: return error::bad_control_size;
+        case FrameError::bad_size: return error::bad_size;
+        case FrameError::bad_continuation: return error::bad_continuation;
+        case FrameError::bad_data_frame: return error::bad_data_frame;
+        case FrameError::too_big: return error::message_too_big;
+        case FrameError::bad_utf8: return error::bad_frame_payload;
+        case FrameError::bad_close_size: return error::bad_close_size;
+        case FrameError::bad_close_code: return error::bad_close_code;
+        case FrameError::none: break;
+    }
+    return {};
+}
 
 std::optional<std::int64_t> int_of(std::string_view v) {
     std::int64_t out = 0;
@@ -33,14 +59,14 @@ std::string json_string(std::string_view s) { return nlohmann::json(std::string(
 }  // namespace
 
 Connection::Connection(Worker& worker, int index, std::optional<net::ip::address_v4> source)
-    : w_(worker), index_(index), source_(source), rng_(worker.shared.opts.seed * 1000003u + static_cast<unsigned>(index)) {}
+    : w_(worker), index_(index), source_(source), frames_(kMaxMessage), rng_(worker.shared.opts.seed * 1000003u + static_cast<unsigned>(index)) {}
 
 void Connection::retire_stream() {
     if (ws_) {
         beast::error_code ignored;
         ws_->next_layer().close(ignored);
-        // Handlers of the old stream may still be queued: keep it (and its buffer) alive.
-        retired_.emplace_back(std::move(ws_), std::move(buffer_));
+        // Handlers of the old stream may still be queued: keep it alive.
+        retired_.push_back(std::move(ws_));
     }
 }
 
@@ -55,7 +81,8 @@ void Connection::start(std::optional<std::int64_t> since) {
     state_ = State::connecting;
     started_us_ = now_us();
     ws_ = std::make_unique<Stream>(w_.ioc);
-    buffer_ = std::make_unique<beast::flat_buffer>();
+    rlen_ = 0;
+    frames_.reset();
     auto& sock = ws_->next_layer();
     beast::error_code ec;
     sock.open(tcp::v4(), ec);
@@ -92,14 +119,14 @@ void Connection::fail(std::string_view where, const beast::error_code& ec) {
 void Connection::on_connect(unsigned gen, beast::error_code ec) {
     if (gen != gen_) return;
     if (ec) return fail("connect", ec);
-    ws_->next_layer().set_option(tcp::no_delay(true), ec);
+    ws_->next_layer().set_option(tcp::no_delay(true), ec);  // best effort, as before
     // Handshake limit only; an idle subscriber must never be timed out by the client.
     websocket::stream_base::timeout t{};
     t.handshake_timeout = std::chrono::seconds(20);
     t.idle_timeout = websocket::stream_base::none();
     t.keep_alive_pings = false;
     ws_->set_option(t);
-    ws_->read_message_max(256u << 20);  // snapshots can be large
+    ws_->read_message_max(kMaxMessage);  // not used for reads (see do_read), kept consistent
     ws_->auto_fragment(false);
     const auto& o = w_.shared.opts;
     ws_->async_handshake(o.address.to_string() + ":" + std::to_string(o.port), o.path,
@@ -120,31 +147,84 @@ void Connection::on_handshake(unsigned gen, beast::error_code ec) {
     do_read(gen);
 }
 
+// Reads the socket directly, not through Beast (see ws_frame.hpp for why). Beast's handshake
+// leaves nothing buffered: the server sends nothing before our first request, which goes out
+// only after the handshake completed.
 void Connection::do_read(unsigned gen) {
-    ws_->async_read(*buffer_, [this, gen](beast::error_code ec, std::size_t n) { on_read(gen, ec, n); });
+    if (!rbuf_) {
+        rbuf_ = std::make_unique<char[]>(kReadBuffer);
+        rcap_ = kReadBuffer;
+    }
+    // consume() keeps room free: an incomplete tail is shorter than what rcap_ was sized for.
+    ws_->next_layer().async_read_some(net::buffer(rbuf_.get() + rlen_, rcap_ - rlen_),
+                                      [this, gen](beast::error_code ec, std::size_t n) { on_read(gen, ec, n); });
 }
 
 void Connection::on_read(unsigned gen, beast::error_code ec, std::size_t bytes) {
     if (gen != gen_) return;
     if (ec) return fail(state_ == State::subscribed ? "read" : "read before subscribed", ec);
-    const auto t = now_us();
-    auto& st = w_.stats;
-    ++st.frames;
-    st.bytes += bytes;
-    if (w_.shared.measuring.load(std::memory_order_relaxed)) ++st.frames_run;
-    const auto data = buffer_->cdata();
-    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
-    for_each_line(frame, [&](std::string_view line) { handle_line(line, t); });
-    buffer_->consume(buffer_->size());
-    // A snapshot can grow the buffer to megabytes; do not keep that per idle client.
-    if (buffer_->capacity() > 64 * 1024) buffer_->shrink_to_fit();
-    if (gen == gen_ && ws_) do_read(gen);
+    if (consume(gen, bytes)) do_read(gen);
 }
 
-void Connection::handle_line(std::string_view line, std::int64_t t) {
+bool Connection::consume(unsigned gen, std::size_t bytes) {
+    // One clock read per read: every frame in it arrived at the same moment.
+    const auto t = now_us();
+    const bool measuring = w_.shared.measuring.load(std::memory_order_relaxed);
+    rlen_ += bytes;
+    const auto r = frames_.feed(std::string_view(rbuf_.get(), rlen_), [&](const WsMessage& m) {
+        return on_message(m, t, measuring) && gen == gen_;
+    });
+    if (gen != gen_) return false;  // failed or dropped while handling a message
+    if (r.error != FrameError::none) {
+        fail("read", frame_error_code(r.error));
+        return false;
+    }
+    rlen_ -= r.consumed;
+    if (rlen_ > 0 && r.consumed > 0) std::memmove(rbuf_.get(), rbuf_.get() + r.consumed, rlen_);
+    // Room for the frame in progress (a snapshot can be megabytes); back to the normal size
+    // once the big one is through, so idle clients do not keep it.
+    const std::size_t want = std::max(kReadBuffer, r.need);
+    if (want > rcap_ || (rcap_ > 4 * kReadBuffer && rlen_ <= kReadBuffer / 2 && r.need <= kReadBuffer)) {
+        auto resized = std::make_unique<char[]>(want);
+        if (rlen_ > 0) std::memcpy(resized.get(), rbuf_.get(), rlen_);
+        rbuf_ = std::move(resized);
+        rcap_ = want;
+    }
+    return true;
+}
+
+bool Connection::on_message(const WsMessage& m, std::int64_t t, bool measuring) {
+    auto& st = w_.stats;
+    switch (m.kind) {
+        case WsMessage::Kind::text:
+        case WsMessage::Kind::binary:
+            ++st.frames;
+            st.bytes += m.payload.size();
+            if (measuring) ++st.frames_run;
+            for_each_line(m.payload, [&](std::string_view line) { handle_line(line, t, measuring); });
+            return true;
+        case WsMessage::Kind::ping:
+            // Beast answered pings itself when it did the reading; the server closes clients
+            // that stay silent to its keep-alive pings.
+            send(std::string(m.payload), true);
+            return true;
+        case WsMessage::Kind::pong:
+            return true;
+        case WsMessage::Kind::close:
+            fail((state_ == State::subscribed ? std::string("read") : std::string("read before subscribed")) +
+                     " (close " + std::to_string(m.close_code) + " " + std::string(m.payload.substr(0, 80)) + ")",
+                 make_error_code(websocket::error::closed));
+            return false;
+    }
+    return true;
+}
+
+void Connection::handle_line(std::string_view line, std::int64_t t, bool measuring) {
     auto& st = w_.stats;
     ++st.lines;
-    const auto s = scan_line(line);
+    bool hit = false;
+    const auto s = w_.scan_cache.scan(line, &hit);
+    st.scan_cache_hits += hit;
     if (!s) {
         ++st.bad_lines;
         st.problem("connection " + std::to_string(index_) + ": unparsable line: " + std::string(line.substr(0, 200)));
@@ -167,7 +247,7 @@ void Connection::handle_line(std::string_view line, std::int64_t t) {
             return;
         }
         ++st.changes;
-        if (w_.shared.measuring.load(std::memory_order_relaxed)) ++st.changes_run;
+        if (measuring) ++st.changes_run;
         tracker_.on_change(*s->seq);
         last_seq_.store(tracker_.last(), std::memory_order_relaxed);
         if (state_ == State::subscribed) w_.record_change(*s->seq, t);
@@ -303,20 +383,25 @@ void Connection::send_request(std::int64_t id, Kind kind, std::string text) {
     send(std::move(text));
 }
 
-void Connection::send(std::string text) {
-    out_.push_back(std::move(text));
+void Connection::send(std::string text, bool pong) {
+    out_.push_back(Outgoing{std::move(text), pong});
     if (!writing_) do_write(gen_);
 }
 
 void Connection::do_write(unsigned gen) {
     writing_ = true;
-    ws_->async_write(net::buffer(out_.front()), [this, gen](beast::error_code ec, std::size_t) {
+    auto done = [this, gen](beast::error_code ec, std::size_t = 0) {
         if (gen != gen_) return;
         if (ec) return fail("write", ec);
         out_.pop_front();
         writing_ = false;
         if (!out_.empty()) do_write(gen);
-    });
+    };
+    if (out_.front().pong) {
+        ws_->async_pong(websocket::ping_data(out_.front().text.data(), out_.front().text.size()), std::move(done));
+        return;
+    }
+    ws_->async_write(net::buffer(out_.front().text), std::move(done));
 }
 
 }  // namespace loadgen

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "seq_tracker.hpp"
+#include "ws_frame.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
 #include <atomic>
@@ -62,11 +62,15 @@ private:
     void on_handshake(unsigned gen, boost::system::error_code ec);
     void do_read(unsigned gen);
     void on_read(unsigned gen, boost::system::error_code ec, std::size_t bytes);
-    void handle_line(std::string_view line, std::int64_t t);
+    // Decodes what a read appended to the buffer; false when the connection failed meanwhile.
+    bool consume(unsigned gen, std::size_t bytes);
+    // One complete WebSocket message or control frame; false when the connection failed.
+    bool on_message(const WsMessage& m, std::int64_t t, bool measuring);
+    void handle_line(std::string_view line, std::int64_t t, bool measuring);
     void handle_ack(const ScannedLine& s, std::int64_t t);
     void handle_error(const ScannedLine& s, std::int64_t t);
     void send_request(std::int64_t id, Kind kind, std::string text);
-    void send(std::string text);
+    void send(std::string text, bool pong = false);
     void do_write(unsigned gen);
     void fail(std::string_view where, const boost::system::error_code& ec);
     void retire_stream();
@@ -74,13 +78,26 @@ private:
     Worker& w_;
     int index_;
     std::optional<boost::asio::ip::address_v4> source_;
+    struct Outgoing {
+        std::string text;
+        bool pong;  // answer to a server ping (payload in text), not a text message
+    };
+
     std::unique_ptr<Stream> ws_;
-    std::unique_ptr<boost::beast::flat_buffer> buffer_;
-    std::vector<std::pair<std::unique_ptr<Stream>, std::unique_ptr<boost::beast::flat_buffer>>> retired_;
+    std::vector<std::unique_ptr<Stream>> retired_;
     unsigned gen_ = 0;
     State state_ = State::idle;
-    std::deque<std::string> out_;
+    std::deque<Outgoing> out_;
     bool writing_ = false;
+
+    // Receive buffer: the socket is read straight into it, complete frames are decoded in
+    // place, an incomplete tail is moved to the front. Grown for a frame that does not fit (a
+    // snapshot), shrunk back afterwards. Closing the socket cancels a pending read before it
+    // writes here, so one buffer serves every stream of this connection.
+    std::unique_ptr<char[]> rbuf_;
+    std::size_t rcap_ = 0;
+    std::size_t rlen_ = 0;
+    FrameReader frames_;
 
     SeqTracker tracker_;
     std::atomic<std::int64_t> last_seq_{0};

@@ -22,7 +22,8 @@ json counters_json(const WorkerStats& m) {
            {"acks", m.acked.load()},       {"errors", m.errors.load()},
            {"error_codes", m.error_codes}, {"connection_failures", m.failure_reasons},
            {"bad_lines", m.bad_lines},     {"scan_mismatches", m.scan_mismatches},
-           {"unknown_types", m.unknown_types}, {"unexpected_acks", m.unexpected_acks}};
+           {"unknown_types", m.unknown_types}, {"unexpected_acks", m.unexpected_acks},
+           {"scan_cache_hits", m.scan_cache_hits}};
     if (!m.problems.empty()) j["problems"] = m.problems;
     return j;
 }
@@ -244,7 +245,12 @@ json run_fanout(const Options& o) {
         j["server_cpu_us_per_frame"] = m.frames_run ? cpu * 1e6 / static_cast<double>(m.frames_run) : 0.0;
         j["server_rss_kib"] = cpu1->rss_kib;
     }
-    if (self0 && self1) j["loadgen_cpu_seconds"] = self1->cpu_seconds - self0->cpu_seconds;
+    if (self0 && self1) {
+        const double cpu = self1->cpu_seconds - self0->cpu_seconds;
+        j["loadgen_cpu_seconds"] = cpu;
+        // The load generator's own cost; near 1 s of CPU per second of run it lags behind.
+        j["loadgen_cpu_us_per_delivery"] = deliveries ? cpu * 1e6 / static_cast<double>(deliveries) : 0.0;
+    }
     j["failures"] = run.failures;
     return j;
 }

@@ -159,6 +159,7 @@ void Run::merge_into(WorkerStats& m) const {
         m.frames_run += s.frames_run;
         m.changes_run += s.changes_run;
         m.untracked_changes += s.untracked_changes;
+        m.scan_cache_hits += s.scan_cache_hits;
         m.bad_lines += s.bad_lines;
         m.scan_mismatches += s.scan_mismatches;
         m.unknown_types += s.unknown_types;

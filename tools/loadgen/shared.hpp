@@ -62,6 +62,7 @@ struct WorkerStats {
     std::uint64_t frames = 0, lines = 0, changes = 0, bytes = 0, snapshots = 0;
     std::uint64_t frames_run = 0, changes_run = 0;  // while sending
     std::uint64_t untracked_changes = 0;
+    std::uint64_t scan_cache_hits = 0;  // lines recognised as identical to one scanned before
     std::uint64_t bad_lines = 0, scan_mismatches = 0, unknown_types = 0, unexpected_acks = 0;
     std::uint64_t replay_acks = 0, snapshot_acks = 0;
     std::map<std::string, std::uint64_t> error_codes;

@@ -26,7 +26,7 @@ void print_summary(std::ostream& out, const nlohmann::json& r) {
                    "server_rss_kib_per_connection", "loadgen_rss_bytes_per_connection", "final_seq", "changes",
                    "run_seconds", "rate_requested", "rate_achieved", "acked_changes_per_second", "deliveries",
                    "deliveries_per_second", "frames_per_second", "events_per_frame", "server_cpu_seconds",
-                   "server_cpu_us_per_delivery", "server_cpu_us_per_frame", "loadgen_cpu_seconds",
+                   "server_cpu_us_per_delivery", "server_cpu_us_per_frame", "loadgen_cpu_seconds", "loadgen_cpu_us_per_delivery",
                    "all_resynced_seconds", "resynced_by_replay", "resynced_by_snapshot"})
         value(out, r, k, k);
     for (auto k : {"subscribe_latency", "ack_latency", "delivery_latency", "change_to_last_client_latency",

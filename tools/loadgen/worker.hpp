@@ -3,6 +3,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "json_scan.hpp"
 #include "shared.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -44,6 +45,7 @@ public:
     const int index;
     boost::asio::io_context ioc;
     WorkerStats stats;
+    ScanCache scan_cache;  // shared by this thread's connections: they all get the same lines
     std::vector<std::unique_ptr<Connection>> conns;
     std::vector<Connection*> senders;
 
