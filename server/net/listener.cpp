@@ -23,6 +23,8 @@ Status Listener::open(const asio::ip::tcp::endpoint& endpoint) {
   if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) return fail("cannot configure");
   if (acceptor_.bind(endpoint, ec); ec) return fail("cannot bind");
   if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return fail("cannot listen on");
+  // on_accept also takes what is already waiting without blocking (see there).
+  if (acceptor_.non_blocking(true, ec); ec) return fail("cannot configure");
   return Ok{};
 }
 
@@ -54,16 +56,31 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
     // Out of file descriptors or similar: log and keep accepting rather than die.
     spdlog::warn("accept failed: {}", ec.message());
   } else {
-    socket.set_option(asio::ip::tcp::no_delay(true), ec);
-    if (context_.tls != nullptr) {
-      std::make_shared<HttpsSession>(boost::beast::ssl_stream<boost::beast::tcp_stream>(std::move(socket), *context_.tls),
-                                     context_)
-          ->run();
-    } else {
-      std::make_shared<HttpSession>(boost::beast::tcp_stream(std::move(socket)), context_)->run();
+    start_session(std::move(socket));
+    // When thousands reconnect at once (a keynote ends, a restart), take every connection
+    // already waiting now, not one per trip through the busy io queue: a full accept queue
+    // makes the kernel drop new SYNs, and those clients (health checks too) retry only after
+    // 1-3 s. Bounded, so other work still gets its turn.
+    for (int i = 0; i < 512; ++i) {
+      asio::ip::tcp::socket more(asio::make_strand(ioc_));
+      acceptor_.accept(more, ec);
+      if (ec) break;  // would_block: the queue is empty (real errors come back on async_accept)
+      start_session(std::move(more));
     }
   }
   do_accept();
+}
+
+void Listener::start_session(asio::ip::tcp::socket socket) {
+  boost::beast::error_code ec;
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (context_.tls != nullptr) {
+    std::make_shared<HttpsSession>(boost::beast::ssl_stream<boost::beast::tcp_stream>(std::move(socket), *context_.tls),
+                                   context_)
+        ->run();
+  } else {
+    std::make_shared<HttpSession>(boost::beast::tcp_stream(std::move(socket)), context_)->run();
+  }
 }
 
 }  // namespace boardwalk::net
