@@ -203,7 +203,7 @@ void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /
   writing_ = false;
   sending_.clear();
   // A frame that once carried a big backlog (or a snapshot) must not pin its memory.
-  if (frame_.capacity() > 64 * 1024) std::string().swap(frame_);
+  if (frame_.capacity() > std::size_t{64} * 1024) std::string().swap(frame_);
   if (close_pending_) {
     // A close was asked for while this write was in flight: Beast allows one at a time.
     ws_.async_close(*close_pending_, [self = shared()](beast::error_code) {});
@@ -222,7 +222,7 @@ void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /
 }
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::close_with(websocket::close_code code, std::string reason) {
+void BasicWebsocketSession<Stream>::close_with(websocket::close_code code, const std::string& reason) {
   if (closed_sent_) return;
   closed_sent_ = true;
   // A peer that stopped reading never completes the closing handshake (our close frame waits

@@ -63,7 +63,7 @@ class BasicWebsocketSession final : public WebsocketSession {
   void enqueue(const protocol::Frame& frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
-  void close_with(websocket::close_code code, std::string reason);
+  void close_with(websocket::close_code code, const std::string& reason);
   void reply_now(const protocol::Frame& frame);
 
   websocket::stream<Stream> ws_;

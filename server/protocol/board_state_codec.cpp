@@ -140,8 +140,20 @@ class Reader {
         return 0;
       }
       const auto byte = static_cast<unsigned char>(*p_++);
+      // The tenth byte holds only bit 63: more would be silently cut off (found by fuzz_snapshot).
+      if (shift == 63 && byte > 1) {
+        fail("overlong number");
+        return 0;
+      }
       v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) return v;
+      if ((byte & 0x80) == 0) {
+        // The encoder writes the shortest form; a padded one (a last byte of 0) is not ours.
+        if (byte == 0 && shift > 0) {
+          fail("overlong number");
+          return 0;
+        }
+        return v;
+      }
     }
     fail("overlong number");
     return 0;
@@ -224,11 +236,13 @@ class Reader {
   template <typename K, typename V> void get(std::unordered_map<K, V>& m) {
     std::vector<std::pair<K, V>> sorted;
     get(sorted);
-    m.reserve(sorted.size());
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-      if (i > 0 && !(sorted[i - 1].first < sorted[i].first)) return fail("hash map out of order");
-      m.emplace(std::move(sorted[i].first), std::move(sorted[i].second));
+    // Checked before anything is moved out (a moved-from key would compare as empty; found by
+    // fuzz_snapshot).
+    for (std::size_t i = 1; i < sorted.size(); ++i) {
+      if (!(sorted[i - 1].first < sorted[i].first)) return fail("hash map out of order");
     }
+    m.reserve(sorted.size());
+    for (auto& [k, v] : sorted) m.emplace(std::move(k), std::move(v));
   }
   template <typename T> requires requires(Reader& r, T& t) { io(r, t); }
   void get(T& record) { io(*this, record); }

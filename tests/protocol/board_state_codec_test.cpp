@@ -190,6 +190,33 @@ TEST_F(DamagedSnapshot, ExtraBytesWrongMagicAndWrongVersionAreErrors) {
   EXPECT_NE(r.error().message.find("trailing"), std::string::npos) << r.error().message;
 }
 
+// Found by fuzz_snapshot: the order of a hash map's keys was checked against a key already
+// moved out (an empty string), so unsorted string keys passed and re-encoded differently.
+TEST_F(DamagedSnapshot, HashMapKeysOutOfOrderAndPaddedNumbersAreErrors) {
+  // Participants' secret hashes are stored sorted: "s-org" < "s-p0" < ...; "{" sorts after "s".
+  const auto at = body.find("s-org");
+  ASSERT_NE(at, std::string::npos);
+  std::string unsorted = body;
+  unsorted[at] = '{';
+  auto r = protocol::decode_board_state(with_checksum(unsorted));
+  ASSERT_FALSE(r) << "accepted hash-map keys out of order";
+  EXPECT_NE(r.error().message.find("order"), std::string::npos) << r.error().message;
+  // The same number in a longer form (5 as 0x85 0x00) means the bytes were not written by us.
+  std::string padded = body;
+  const std::size_t version_at = 4;  // the format version, a one-byte varint, follows the magic
+  padded.insert(version_at + 1, 1, '\0');
+  padded[version_at] = static_cast<char>(static_cast<unsigned char>(padded[version_at]) | 0x80);
+  r = protocol::decode_board_state(with_checksum(padded));
+  ASSERT_FALSE(r) << "accepted a padded number";
+  EXPECT_NE(r.error().message.find("overlong"), std::string::npos) << r.error().message;
+  // A ten-byte number whose last byte carries more than bit 63 does not fit in 64 bits.
+  std::string wide = body;
+  wide.replace(version_at, 1, std::string(9, '\xff') + '\x02');
+  r = protocol::decode_board_state(with_checksum(wide));
+  ASSERT_FALSE(r) << "accepted a number over 64 bits";
+  EXPECT_NE(r.error().message.find("overlong"), std::string::npos) << r.error().message;
+}
+
 // Damage the checksum cannot catch (a forged checksum): the decoder still checks every read
 // against the end, counts, enum ranges, order and references, and never crashes; whatever it
 // accepts is a board that encodes and decodes again.
