@@ -346,20 +346,46 @@ void Engine::broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point no
   }
   slot.outbox.clear();
   slot.last_broadcast = now;
+  slot.older_frame = std::move(slot.last_frame);
+  slot.older_frame_own_refs = slot.last_frame_own_refs;
+  slot.last_frame = frame;
+  slot.last_frame_own_refs = frame.use_count() - 1;  // without the local `frame`
   for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
 }
 
+bool Engine::last_tick_written(const BoardSlot& slot) {
+  if (!slot.last_frame) return true;
+  // Sessions drop their reference once the frame is written (or copied into a bigger one).
+  const long writing = slot.last_frame.use_count() - slot.last_frame_own_refs;
+  // A session still holding the tick before it as well is not keeping up: it is not waited
+  // for (its queue cap deals with it), so one stalled client cannot slow everyone's ticks.
+  const long stalled = slot.older_frame ? slot.older_frame.use_count() - slot.older_frame_own_refs : 0;
+  const long stragglers = static_cast<long>(slot.subscribers.size() / 32);
+  return writing <= stalled + stragglers;
+}
+
 std::optional<std::chrono::steady_clock::time_point> Engine::broadcast_due(bool everything) {
+  // While the network is still writing the last tick to many subscribers, the next one waits
+  // (checked every kPoll, at most kMaxHold): sending it meanwhile would only make sessions
+  // copy ticks together and queue writes behind writes, so under heavy fan-out the tick rate
+  // follows what the network threads can write, and each client gets one frame per tick.
+  constexpr auto kPoll = std::chrono::milliseconds(2);
+  constexpr auto kMaxHold = std::chrono::milliseconds(500);
   std::optional<std::chrono::steady_clock::time_point> next;
+  const auto later = [&](std::chrono::steady_clock::time_point t) {
+    if (!next || t < *next) next = t;
+  };
   const auto now = std::chrono::steady_clock::now();
   for (auto& [slug, slot] : boards_) {
     if (slot.outbox.empty()) continue;
     // A change after a quiet interval goes out at once; under load, once per interval.
     const auto due = slot.last_broadcast + options_.broadcast_interval;
-    if (everything || due <= now) {
+    if (!everything && now < due) {
+      later(due);
+    } else if (!everything && now < slot.last_broadcast + kMaxHold && !last_tick_written(slot)) {
+      later(std::min(now + kPoll, slot.last_broadcast + kMaxHold));
+    } else {
       broadcast(slot, now);
-    } else if (!next || due < *next) {
-      next = due;
     }
   }
   return next;

@@ -103,6 +103,10 @@ class Engine {
     // Committed changes not yet sent to the subscribers (broadcast_interval > 0), in seq order.
     std::vector<protocol::Frame> outbox;
     std::chrono::steady_clock::time_point last_broadcast{};
+    // The last two broadcast frames and how many references the engine itself held on each
+    // when it was sent: the rest belong to sessions that have not written it yet.
+    protocol::Frame last_frame, older_frame;
+    long last_frame_own_refs = 0, older_frame_own_refs = 0;
     domain::Seq recent_first = 1;
     protocol::Frame snapshot;  // cached for snapshot_seq
     domain::Seq snapshot_seq = -1;
@@ -145,6 +149,8 @@ class Engine {
   void record_committed(BoardSlot& slot, const protocol::Frame& frame);
   // Sends the slot's outbox to its subscribers as one frame.
   void broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point now);
+  // Whether (nearly) every subscriber that keeps up has written the last broadcast frame.
+  static bool last_tick_written(const BoardSlot& slot);
   // Broadcasts every outbox whose interval has passed (all of them if `everything`); returns
   // when the next one is due, if any is waiting.
   std::optional<std::chrono::steady_clock::time_point> broadcast_due(bool everything);
