@@ -57,8 +57,8 @@ struct Options {
   std::size_t max_connections_per_participant = 8;
   std::size_t max_connections_per_ip = 10000;
   unsigned idle_timeout_s = 300;  // Beast's suggested server idle timeout
-  std::string tls_cert;  // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
-  std::string tls_key;   // PEM private key
+  std::string tls_cert;           // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
+  std::string tls_key;            // PEM private key
 };
 
 int fail(const std::string& what) {
@@ -141,13 +141,16 @@ int import_event(const Options& o) {
   if (!db) return fail(db.error().message);
   if (db->engine->board(plan->slug) != nullptr) return fail("event '" + plan->slug + "' already exists in " + o.db);
   auto seq = db->engine->apply_now(plan->slug, plan->steps);
-  if (!seq) return fail("event not imported: " + seq.error().message + (seq.error().field.empty() ? "" : " (field " + seq.error().field + ")"));
+  if (!seq)
+    return fail("event not imported: " + seq.error().message +
+                (seq.error().field.empty() ? "" : " (field " + seq.error().field + ")"));
   auto code = app::ensure_organizer_code(*db->engine, plan->slug);
   if (!code) return fail(code.error().message);
   const auto* board = db->engine->board(plan->slug);
   std::cout << "imported event '" << plan->slug << "' with " << board->rooms().size() << " rooms and "
             << board->slots().size() << " slots into " << o.db << "\n";
-  if (*code) std::cout << "organizer link: " << base_url(o, o.port) << "/e/" << plan->slug << "#code=" << **code << "\n";
+  if (*code)
+    std::cout << "organizer link: " << base_url(o, o.port) << "/e/" << plan->slug << "#code=" << **code << "\n";
   return 0;
 }
 
@@ -176,9 +179,10 @@ int import_tickets(const Options& o) {
   auto seq = db->engine->apply_now(o.slug, steps);
   if (!seq) return fail("no tickets added: " + seq.error().message);
   board = db->engine->board(o.slug);
-  std::cout << hashes.size() << " ticket codes added to '" << o.slug << "' (" << board->tickets_total()
-            << " in all, " << board->tickets_used() << " used); joining is "
-            << (board->info().join_mode == domain::JoinMode::tickets ? "by ticket code only" : "open to anyone with the link")
+  std::cout << hashes.size() << " ticket codes added to '" << o.slug << "' (" << board->tickets_total() << " in all, "
+            << board->tickets_used() << " used); joining is "
+            << (board->info().join_mode == domain::JoinMode::tickets ? "by ticket code only"
+                                                                     : "open to anyone with the link")
             << "\n";
   return 0;
 }
@@ -271,7 +275,7 @@ int serve(const Options& o) {
   for (unsigned i = 1; i < o.threads; ++i) workers.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
-  engine.stop();               // finishes queued requests and commits
+  engine.stop();                 // finishes queued requests and commits
   engine.release_connections();  // sessions must go before the io_context they live on
   spdlog::info("stopped");
   return 0;
@@ -281,36 +285,51 @@ int serve(const Options& o) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"boardwalk: a live board for conference open spaces and sprints.\n"
-               "With no command, serves the board (web app, HTTP API and WebSocket) on one port."};
+  CLI::App app{
+      "boardwalk: a live board for conference open spaces and sprints.\n"
+      "With no command, serves the board (web app, HTTP API and WebSocket) on one port."};
   app.set_version_flag("--version", "boardwalk 0.1.0");
   app.fallthrough();
   app.add_option("--db", o.db, "SQLite database file (created with a demo event if missing)")->capture_default_str();
   app.add_option("--bind", o.bind, "IP address to listen on (0.0.0.0 for every interface)")->capture_default_str();
   app.add_option("--port", o.port, "TCP port (0 picks a free one)")->capture_default_str();
   app.add_option("--web-root", o.web_root, "directory of the web client")->capture_default_str();
-  app.add_option("--public-url", o.public_url, "URL people use to reach this server, for join links and QR codes (default: from --bind/--port)");
-  app.add_option("--durability", o.durability, "full (survives power loss), normal (survives a crash), off (benchmarks only)")
+  app.add_option("--public-url", o.public_url,
+                 "URL people use to reach this server, for join links and QR codes (default: from --bind/--port)");
+  app.add_option("--durability", o.durability,
+                 "full (survives power loss), normal (survives a crash), off (benchmarks only)")
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
   app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1u, 64u))->capture_default_str();
-  app.add_option("--coalesce-ms", o.coalesce_ms, "under load, send each event's changes to its subscribers at most once per this many ms, as one frame (0: every change at once)")->check(CLI::Range(0u, 1000u))->capture_default_str();
+  app.add_option("--coalesce-ms", o.coalesce_ms,
+                 "under load, send each event's changes to its subscribers at most once per this many ms, as one frame "
+                 "(0: every change at once)")
+      ->check(CLI::Range(0u, 1000u))
+      ->capture_default_str();
   app.add_flag("--no-demo", o.no_demo, "do not create the demo event in an empty database");
-  app.add_option("--allowed-origin", o.allowed_origins,
-                 "extra origin allowed to open WebSockets (repeatable); the page's own origin and --public-url always are");
-  app.add_option("--rate-per-connection", o.rate_per_connection, "requests per second per connection, bursts of 3x (0: no limit)")
-      ->check(CLI::Range(0.0, 100000.0))->capture_default_str();
-  app.add_option("--rate-per-participant", o.rate_per_participant, "changes per second per participant, bursts of 3x (0: no limit)")
-      ->check(CLI::Range(0.0, 100000.0))->capture_default_str();
-  app.add_option("--max-connections-per-participant", o.max_connections_per_participant, "authenticated connections per participant (0: no limit)")
+  app.add_option(
+      "--allowed-origin", o.allowed_origins,
+      "extra origin allowed to open WebSockets (repeatable); the page's own origin and --public-url always are");
+  app.add_option("--rate-per-connection", o.rate_per_connection,
+                 "requests per second per connection, bursts of 3x (0: no limit)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--rate-per-participant", o.rate_per_participant,
+                 "changes per second per participant, bursts of 3x (0: no limit)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--max-connections-per-participant", o.max_connections_per_participant,
+                 "authenticated connections per participant (0: no limit)")
       ->capture_default_str();
   app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
-                 "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: no limit)")
+                 "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: "
+                 "no limit)")
       ->capture_default_str();
   app.add_option("--idle-timeout", o.idle_timeout_s,
                  "seconds a WebSocket may stay silent: the server pings it halfway and drops it (freeing its "
                  "resources) when nothing, not even the pong, has arrived by then")
-      ->check(CLI::Range(1u, 86400u))->capture_default_str();
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) file: serve HTTPS and WSS only (needs --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key file for --tls-cert");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
@@ -318,16 +337,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   auto* event = app.add_subcommand("event", "manage events in the database (while no server uses it)");
-  auto* import = event->add_subcommand("import", "create an event with its rooms and slots from a JSON file (docs/event-file.md)");
+  auto* import =
+      event->add_subcommand("import", "create an event with its rooms and slots from a JSON file (docs/event-file.md)");
   import->add_option("FILE", o.import_file, "event file")->required()->check(CLI::ExistingFile);
   event->require_subcommand(1);
-  auto* code = app.add_subcommand("organizer-code", "print a new organizer link for an event (the old one stops working)");
+  auto* code =
+      app.add_subcommand("organizer-code", "print a new organizer link for an event (the old one stops working)");
   code->add_option("SLUG", o.slug, "event slug")->required();
   auto* tickets = app.add_subcommand("tickets", "add ticket codes (one per line, or a CSV's first column) to an event");
   tickets->add_option("SLUG", o.slug, "event slug")->required();
   tickets->add_option("FILE", o.tickets_file, "file of ticket codes")->required()->check(CLI::ExistingFile);
   tickets->add_flag("--require", o.require_tickets, "also make the event ticket-only (join needs an unused code)");
-  auto* backup_cmd = app.add_subcommand("backup", "copy the database consistently to a new file, also while a server uses it");
+  auto* backup_cmd =
+      app.add_subcommand("backup", "copy the database consistently to a new file, also while a server uses it");
   backup_cmd->add_option("DEST", o.backup_dest, "the copy (must not exist yet)")->required();
 
   CLI11_PARSE(app, argc, argv);

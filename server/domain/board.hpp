@@ -93,13 +93,13 @@ class Board {
   std::map<Id, Project> projects_;
 
   // Indexes kept in step with the maps above by apply(), for O(log n) rule checks.
-  std::map<std::pair<Id, Id>, Id> cells_;                 // (room, slot) -> topic
-  std::map<std::pair<std::string, Id>, Id> tables_;       // (day, room) -> project
-  std::unordered_map<std::string, Id> secrets_;           // secret hash -> participant
-  std::unordered_map<std::string, Id> tickets_;           // ticket hash -> participant (0 = unused)
+  std::map<std::pair<Id, Id>, Id> cells_;            // (room, slot) -> topic
+  std::map<std::pair<std::string, Id>, Id> tables_;  // (day, room) -> project
+  std::unordered_map<std::string, Id> secrets_;      // secret hash -> participant
+  std::unordered_map<std::string, Id> tickets_;      // ticket hash -> participant (0 = unused)
   std::size_t tickets_used_ = 0;
-  std::unordered_map<Id, int> votes_used_;                // participant -> live votes
-  std::set<std::pair<Id, Id>> votes_;                     // (topic, participant)
+  std::unordered_map<Id, int> votes_used_;  // participant -> live votes
+  std::set<std::pair<Id, Id>> votes_;       // (topic, participant)
   Id next_room_ = 1, next_slot_ = 1, next_participant_ = 1, next_topic_ = 1, next_project_ = 1;
 };
 

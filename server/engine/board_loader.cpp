@@ -45,7 +45,9 @@ Result<LoadedBoard> replay(storage::Store& store, const std::string& slug, domai
     if (j.is_discarded()) return log_error(slug, "unreadable change " + std::to_string(stored.seq));
     auto change = protocol::decode_change(j);
     if (!change) return log_error(slug, "change " + std::to_string(stored.seq) + ": " + change.error().message);
-    if (change->seq != stored.seq) return log_error(slug, "change stored as seq " + std::to_string(stored.seq) + " says " + std::to_string(change->seq));
+    if (change->seq != stored.seq)
+      return log_error(slug,
+                       "change stored as seq " + std::to_string(stored.seq) + " says " + std::to_string(change->seq));
     if (change->seq > from) {
       // apply() trusts that the change was decided on this very board; a board from a
       // snapshot that is not what the log built could make it throw: an error, not a crash.
@@ -56,7 +58,8 @@ Result<LoadedBoard> replay(storage::Store& store, const std::string& slug, domai
       }
     }
     if (change->seq >= window_first) {
-      out.recent.push_back(protocol::make_frame(dump(protocol::encode_change(*change, slug, protocol::Audience::clients))));
+      out.recent.push_back(
+          protocol::make_frame(dump(protocol::encode_change(*change, slug, protocol::Audience::clients))));
     }
     return Ok{};
   });
@@ -67,20 +70,21 @@ Result<LoadedBoard> replay(storage::Store& store, const std::string& slug, domai
 
 // The newest snapshot that decodes, at or below `last`; older ones are tried when a newer one
 // is unreadable. `saw_bad` tells the caller to store a good one in its place.
-std::optional<domain::Board> newest_readable_snapshot(storage::Store& store, const std::string& slug,
-                                                      domain::Seq last, bool& saw_bad) {
+std::optional<domain::Board> newest_readable_snapshot(storage::Store& store, const std::string& slug, domain::Seq last,
+                                                      bool& saw_bad) {
   for (domain::Seq at_most = last; at_most > 0;) {
     auto found = store.latest_snapshot(slug, at_most);
     if (!found) {
-      spdlog::warn("event '{}': cannot read board snapshots ({}); replaying the whole log", slug, found.error().message);
+      spdlog::warn("event '{}': cannot read board snapshots ({}); replaying the whole log", slug,
+                   found.error().message);
       return std::nullopt;
     }
     if (!*found) return std::nullopt;
     const storage::StoredSnapshot& snap = **found;
     auto board = protocol::decode_board_state(snap.body);
     if (board && board->seq() == snap.seq) return std::move(*board);
-    spdlog::warn("event '{}': board snapshot at seq {} is unusable ({}); trying an older one or the whole log",
-                 slug, snap.seq, board ? "it holds seq " + std::to_string(board->seq()) : board.error().message);
+    spdlog::warn("event '{}': board snapshot at seq {} is unusable ({}); trying an older one or the whole log", slug,
+                 snap.seq, board ? "it holds seq " + std::to_string(board->seq()) : board.error().message);
     saw_bad = true;
     at_most = snap.seq - 1;
   }
@@ -90,8 +94,8 @@ std::optional<domain::Board> newest_readable_snapshot(storage::Store& store, con
 void save(storage::Store& store, const std::string& slug, const domain::Board& board, domain::UnixTime now) {
   const std::string body = protocol::encode_board_state(board);
   if (auto saved = store.save_snapshot(slug, board.seq(), body, now); !saved) {
-    spdlog::warn("event '{}': board snapshot at seq {} not stored ({}); the log still has every change",
-                 slug, board.seq(), saved.error().message);
+    spdlog::warn("event '{}': board snapshot at seq {} not stored ({}); the log still has every change", slug,
+                 board.seq(), saved.error().message);
     store.note_snapshot_attempt(slug, board.seq());
     return;
   }
@@ -109,7 +113,8 @@ Result<LoadedBoard> load_board(storage::Store& store, const std::string& slug, c
   // Never written by boardwalk (it stores a snapshot only after its changes are committed),
   // but a log restored without its snapshots would leave some: they must not be used later.
   if (auto newest = store.newest_snapshot_seq(slug); newest && *newest > *last) {
-    spdlog::warn("event '{}': board snapshot at seq {} is ahead of the log (seq {}); dropping it", slug, *newest, *last);
+    spdlog::warn("event '{}': board snapshot at seq {} is ahead of the log (seq {}); dropping it", slug, *newest,
+                 *last);
     if (auto dropped = store.drop_snapshots_after(slug, *last); !dropped) {
       spdlog::warn("event '{}': cannot drop it: {}", slug, dropped.error().message);
     }

@@ -25,9 +25,9 @@ struct LoadedBoard {
 };
 
 struct LoadOptions {
-  std::size_t replay_window = 10000;       // how many recent change frames to rebuild
-  std::size_t snapshot_interval = 50000;   // store one at load when the replayed tail was this long (0: never)
-  domain::UnixTime now = 0;                // created_at of a snapshot stored while loading
+  std::size_t replay_window = 10000;      // how many recent change frames to rebuild
+  std::size_t snapshot_interval = 50000;  // store one at load when the replayed tail was this long (0: never)
+  domain::UnixTime now = 0;               // created_at of a snapshot stored while loading
 };
 
 // Rebuilds `slug` from the store. Reads only the changes after the snapshot it starts from,

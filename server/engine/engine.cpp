@@ -29,15 +29,13 @@ json ack_extra_for(const domain::ChangeBody& body) {
 }
 
 storage::StoredChange to_stored(const std::string& slug, const domain::Change& change) {
-  return storage::StoredChange{slug, change.seq, std::string(domain::change_kind(change.body)),
-                               change.at,
+  return storage::StoredChange{slug, change.seq, std::string(domain::change_kind(change.body)), change.at,
                                dump(protocol::encode_change(change, slug, Audience::storage))};
 }
 
 }  // namespace
 
-Engine::Engine(storage::Store& store, EngineOptions options)
-    : store_(store), options_(std::move(options)) {
+Engine::Engine(storage::Store& store, EngineOptions options) : store_(store), options_(std::move(options)) {
   if (!options_.clock) options_.clock = [] { return static_cast<domain::UnixTime>(std::time(nullptr)); };
   if (options_.replay_window == 0) options_.replay_window = 1;
 }
@@ -48,7 +46,8 @@ Engine::~Engine() { stop(); }
 
 Status Engine::rebuild(const std::string& slug) {
   // The newest stored board snapshot plus the changes after it (engine/board_loader).
-  auto loaded = load_board(store_, slug, LoadOptions{options_.replay_window, options_.snapshot_interval, options_.clock()});
+  auto loaded =
+      load_board(store_, slug, LoadOptions{options_.replay_window, options_.snapshot_interval, options_.clock()});
   if (!loaded) return loaded.error();
   BoardSlot fresh;
   fresh.board = std::move(loaded->board);
@@ -81,7 +80,8 @@ Result<domain::Seq> Engine::apply_now(const std::string& slug, const std::vector
     auto body = copy.decide(steps[i].command, steps[i].actor);
     if (!body) {
       Error e = body.error();
-      e.message = "step " + std::to_string(i + 1) + " (" + std::string(domain::command_type(steps[i].command)) + "): " + e.message;
+      e.message = "step " + std::to_string(i + 1) + " (" + std::string(domain::command_type(steps[i].command)) +
+                  "): " + e.message;
       return e;
     }
     domain::Change change{copy.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
@@ -306,7 +306,8 @@ void Engine::flush() {
   // waiting for a reload may hold changes that are not stored). Never fails the commit.
   if (committed) {
     for (const auto& [slug, slot] : boards_) {
-      if (!slot.needs_reload) store_snapshot_if_due(store_, slug, slot.board, options_.snapshot_interval, options_.clock());
+      if (!slot.needs_reload)
+        store_snapshot_if_due(store_, slug, slot.board, options_.snapshot_interval, options_.clock());
     }
   }
 }
@@ -415,11 +416,11 @@ void Engine::submit(SubscriberPtr connection, protocol::Request request) {
   }
 }
 
-void Engine::do_subscribe(const SubscriberPtr& connection, const json& id,
-                          const protocol::SubscribeRequest& request) {
+void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const protocol::SubscribeRequest& request) {
   BoardSlot* slot = find(request.event);
   if (slot == nullptr) {
-    connection->deliver(protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
+    connection->deliver(
+        protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
     return;
   }
   Connection& conn = connections_[connection.get()];
@@ -447,24 +448,25 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id,
 void Engine::do_auth(const SubscriberPtr& connection, const json& id, const protocol::AuthRequest& request) {
   BoardSlot* slot = find(request.event);
   if (slot == nullptr) {
-    connection->deliver(protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
+    connection->deliver(
+        protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
     return;
   }
   const auto participant = slot->board.participant_by_secret(hash_secret(request.secret));
   if (!participant) {
-    connection->deliver(protocol::encode_error(id, make_error("bad_secret", "this secret is not valid for the event", "secret")));
+    connection->deliver(
+        protocol::encode_error(id, make_error("bad_secret", "this secret is not valid for the event", "secret")));
     return;
   }
   Connection& conn = connections_[connection.get()];
   conn.handle = connection;
   const bool already = conn.joined == request.event && conn.participant == *participant;
   const auto count = bound_count_.find({request.event, *participant});
-  if (!already && count != bound_count_.end() &&
-      options_.connections_per_participant > 0 && count->second >= options_.connections_per_participant) {
+  if (!already && count != bound_count_.end() && options_.connections_per_participant > 0 &&
+      count->second >= options_.connections_per_participant) {
     connection->deliver(protocol::encode_error(
-        id, make_error("too_many_connections",
-                       "this participant already has " + std::to_string(count->second) +
-                           " open connections; close one and try again")));
+        id, make_error("too_many_connections", "this participant already has " + std::to_string(count->second) +
+                                                   " open connections; close one and try again")));
     return;
   }
   bind(connection.get(), request.event, *participant);
@@ -513,8 +515,10 @@ bool Engine::within_rate(const std::string& slug, domain::Id participant) {
   if (options_.participant_rate <= 0) return true;
   auto it = rates_.find({slug, participant});
   if (it == rates_.end()) {
-    it = rates_.emplace(std::pair{slug, participant},
-                        TokenBucket(options_.participant_rate, options_.participant_rate * 3)).first;
+    it = rates_
+             .emplace(std::pair{slug, participant},
+                      TokenBucket(options_.participant_rate, options_.participant_rate * 3))
+             .first;
   }
   return it->second.take();
 }

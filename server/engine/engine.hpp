@@ -32,7 +32,7 @@
 namespace boardwalk::engine {
 
 struct EngineOptions {
-  std::size_t replay_window = 10000;  // recent changes per event kept for resync by seq
+  std::size_t replay_window = 10000;        // recent changes per event kept for resync by seq
   std::function<domain::UnixTime()> clock;  // defaults to the system clock
   // Commands per second per participant (all their connections together), with bursts of
   // three times as many; 0 = unlimited. Reads (subscribe, auth) are not counted here.
@@ -119,7 +119,8 @@ class Engine {
     std::string joined;      // event slug the participant belongs to
     domain::Id participant = 0;
     bool joining = false;
-    std::weak_ptr<Subscriber> handle;  // to close it (participant removed)    // a join of this connection waits in the pending group
+    std::weak_ptr<Subscriber>
+        handle;  // to close it (participant removed)    // a join of this connection waits in the pending group
   };
   struct CommandJob {
     SubscriberPtr connection;
@@ -135,9 +136,9 @@ class Engine {
     nlohmann::json id;
     std::string slug;
     std::optional<domain::Change> change;
-    protocol::Frame public_frame;   // the broadcast, encoded once
+    protocol::Frame public_frame;  // the broadcast, encoded once
     nlohmann::json ack_extra;
-    protocol::Frame reply;          // an error decided without touching storage
+    protocol::Frame reply;                // an error decided without touching storage
     std::optional<domain::Id> joined_as;  // bind the connection to this participant
     std::optional<domain::Id> removed;    // close this participant's connections
   };
@@ -158,8 +159,7 @@ class Engine {
 
   void do_subscribe(const SubscriberPtr& connection, const nlohmann::json& id,
                     const protocol::SubscribeRequest& request);
-  void do_auth(const SubscriberPtr& connection, const nlohmann::json& id,
-               const protocol::AuthRequest& request);
+  void do_auth(const SubscriberPtr& connection, const nlohmann::json& id, const protocol::AuthRequest& request);
   // Connection <-> participant binding, with a count per participant to cap connections.
   void bind(const Subscriber* connection, const std::string& slug, domain::Id participant);
   void unbind(const Subscriber* connection);

@@ -23,7 +23,7 @@ namespace boardwalk::net {
 class WebsocketSession;
 
 struct ServerLimits {
-  std::size_t max_message_bytes = 16 * 1024;      // one client request
+  std::size_t max_message_bytes = 16 * 1024;  // one client request
   // Per connection; over it the client is too slow and is closed (it resyncs by seq). 1 MiB
   // holds thousands of changes or a large snapshot; the frame being written adds up to as much.
   std::size_t send_queue_bytes = 1024 * 1024;

@@ -42,9 +42,8 @@ void BasicWebsocketSession<Stream>::run(http::request<http::string_body> upgrade
   // after half the idle time without a frame and drops the connection if still nothing (not
   // even the pong) came by the full time. The handshake keeps Beast's suggested server 30 s.
   ws_.set_option(websocket::stream_base::timeout{std::chrono::seconds(30), context_.limits.idle_timeout, true});
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::server, "boardwalk");
-  }));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "boardwalk"); }));
   ws_.async_accept(upgrade, beast::bind_front_handler(&BasicWebsocketSession::on_accept, shared()));
 }
 
@@ -69,12 +68,13 @@ void BasicWebsocketSession<Stream>::on_accept(beast::error_code ec) {
   }
   if (over_ip_limit) {
     // Only a backstop: a venue behind one NAT address is many people.
-    spdlog::warn("client {} refused: {} connections from {} already", endpoint_,
-                 context_.limits.connections_per_ip, ip_);
+    spdlog::warn("client {} refused: {} connections from {} already", endpoint_, context_.limits.connections_per_ip,
+                 ip_);
     std::lock_guard lock(mutex_);
     closing_ = true;
-    ws_.async_close(websocket::close_reason(websocket::close_code::try_again_later, "too many connections from this address"),
-                    [self = shared()](beast::error_code) {});
+    ws_.async_close(
+        websocket::close_reason(websocket::close_code::try_again_later, "too many connections from this address"),
+        [self = shared()](beast::error_code) {});
     return;
   }
   const auto n = ++context_.connections;
@@ -117,8 +117,9 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
       reply_now(protocol::encode_error(failure->id, failure->error));
     } else if (!requests_.take()) {
-      reply_now(protocol::encode_error(std::get<protocol::Request>(decoded).id,
-                                       make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
+      reply_now(protocol::encode_error(
+          std::get<protocol::Request>(decoded).id,
+          make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
     } else {
       context_.engine.submit(shared(), std::move(std::get<protocol::Request>(decoded)));
     }
@@ -128,10 +129,14 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
 }
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) { enqueue(frame); }
+void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) {
+  enqueue(frame);
+}
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) { enqueue(frame); }
+void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) {
+  enqueue(frame);
+}
 
 // Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
 // Batching happens upstream (the engine sends each event's changes once per tick, as one
@@ -156,9 +161,8 @@ void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame) {
   }
   if (overflow) {
     spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
-    net::post(ws_.get_executor(), [self = shared()] {
-      self->close_with(websocket::close_code::policy_error, "too slow: resync by seq");
-    });
+    net::post(ws_.get_executor(),
+              [self = shared()] { self->close_with(websocket::close_code::policy_error, "too slow: resync by seq"); });
     return;
   }
   if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
@@ -181,7 +185,8 @@ void BasicWebsocketSession<Stream>::do_write() {
   if (sending_.size() == 1) {
     // One frame queued (the usual case: one tick's broadcast or one reply): send the shared
     // buffer itself, no copy.
-    ws_.async_write(net::buffer(*sending_.front()), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
+    ws_.async_write(net::buffer(*sending_.front()),
+                    beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
     return;
   }
   // One contiguous frame of everything queued (JSON Lines): one system call, not one per
@@ -260,9 +265,8 @@ void BasicWebsocketSession<Stream>::shut_down() {
     std::lock_guard lock(mutex_);
     closing_ = true;
   }
-  net::post(ws_.get_executor(), [self] {
-    self->close_with(websocket::close_code::going_away, "server shutting down");
-  });
+  net::post(ws_.get_executor(),
+            [self] { self->close_with(websocket::close_code::going_away, "server shutting down"); });
 }
 
 template class BasicWebsocketSession<beast::tcp_stream>;

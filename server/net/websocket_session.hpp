@@ -33,8 +33,7 @@ namespace websocket = beast::websocket;
 
 // What the rest of the server knows of a WebSocket session, whatever its transport: shutdown
 // closes it through this base.
-class WebsocketSession : public engine::Subscriber,
-                         public std::enable_shared_from_this<WebsocketSession> {
+class WebsocketSession : public engine::Subscriber, public std::enable_shared_from_this<WebsocketSession> {
  public:
   // Closes with "going away" (server shutdown). Thread-safe.
   virtual void shut_down() = 0;
@@ -73,7 +72,7 @@ class BasicWebsocketSession final : public WebsocketSession {
   std::string ip_;
   engine::TokenBucket requests_;  // strand-only: per-connection request rate
 
-  std::mutex mutex_;  // guards the queue: deliver() runs on the engine's thread
+  std::mutex mutex_;                    // guards the queue: deliver() runs on the engine's thread
   std::vector<protocol::Frame> queue_;  // swapped with sending_: no allocation per write
   std::size_t queued_bytes_ = 0;
   bool write_scheduled_ = false;  // a do_write is posted or a write is in flight
@@ -81,7 +80,7 @@ class BasicWebsocketSession final : public WebsocketSession {
 
   // Strand-only state.
   std::vector<protocol::Frame> sending_;  // the events in the frame being written
-  std::string frame_;  // the frame being written (when it joins several events), reused
+  std::string frame_;                     // the frame being written (when it joins several events), reused
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;

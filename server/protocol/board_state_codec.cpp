@@ -39,30 +39,45 @@ constexpr int max_of(ProjectState) { return static_cast<int>(ProjectState::hidde
 
 // The field lists, written once and used by both directions, so encoder and decoder cannot
 // drift apart. The order is the format: append new fields at the end and bump kVersion.
-template <typename A> void io(A& a, EventInfo& e) {
-  a(e.slug, e.name, e.timezone, e.vote_cap, e.sprint_days, e.proposals_locked, e.voting_locked,
-    e.join_mode, e.organizer_code_hash);
+template <typename A>
+void io(A& a, EventInfo& e) {
+  a(e.slug, e.name, e.timezone, e.vote_cap, e.sprint_days, e.proposals_locked, e.voting_locked, e.join_mode,
+    e.organizer_code_hash);
 }
-template <typename A> void io(A& a, Room& r) { a(r.id, r.name, r.kind, r.capacity); }
-template <typename A> void io(A& a, Slot& s) { a(s.id, s.day, s.start, s.end); }
-template <typename A> void io(A& a, Participant& p) { a(p.id, p.name, p.role, p.removed); }
-template <typename A> void io(A& a, Topic& t) {
+template <typename A>
+void io(A& a, Room& r) {
+  a(r.id, r.name, r.kind, r.capacity);
+}
+template <typename A>
+void io(A& a, Slot& s) {
+  a(s.id, s.day, s.start, s.end);
+}
+template <typename A>
+void io(A& a, Participant& p) {
+  a(p.id, p.name, p.role, p.removed);
+}
+template <typename A>
+void io(A& a, Topic& t) {
   a(t.id, t.title, t.description, t.convener, t.state, t.room_id, t.slot_id, t.merged_into, t.voters);
 }
-template <typename A> void io(A& a, Project& p) {
-  a(p.id, p.name, p.repo_url, p.description, p.maintainers, p.skills, p.level, p.first_timers,
-    p.days, p.tables, p.attendees, p.capacity, p.state);
+template <typename A>
+void io(A& a, Project& p) {
+  a(p.id, p.name, p.repo_url, p.description, p.maintainers, p.skills, p.level, p.first_timers, p.days, p.tables,
+    p.attendees, p.capacity, p.state);
 }
-template <typename A> void io(A& a, BoardState& s) {
-  a(s.seq, s.info, s.rooms, s.slots, s.participants, s.topics, s.projects, s.cells, s.tables,
-    s.secrets, s.tickets, s.tickets_used, s.votes_used, s.votes, s.next_room, s.next_slot,
-    s.next_participant, s.next_topic, s.next_project);
+template <typename A>
+void io(A& a, BoardState& s) {
+  a(s.seq, s.info, s.rooms, s.slots, s.participants, s.topics, s.projects, s.cells, s.tables, s.secrets, s.tickets,
+    s.tickets_used, s.votes_used, s.votes, s.next_room, s.next_slot, s.next_participant, s.next_topic, s.next_project);
 }
 
 class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
-  template <typename... T> void operator()(T&... xs) { (put(xs), ...); }
+  template <typename... T>
+  void operator()(T&... xs) {
+    (put(xs), ...);
+  }
   void put_varint(std::uint64_t v) {
     while (v >= 0x80) {
       out_.push_back(static_cast<char>((v & 0x7F) | 0x80));
@@ -73,32 +88,40 @@ class Writer {
 
  private:
   void put(const bool& b) { out_.push_back(b ? 1 : 0); }
-  template <std::integral T> void put(const T& v) {
+  template <std::integral T>
+  void put(const T& v) {
     const auto x = static_cast<std::int64_t>(v);
     put_varint((static_cast<std::uint64_t>(x) << 1) ^ static_cast<std::uint64_t>(x >> 63));  // zigzag
   }
-  template <typename E> requires std::is_enum_v<E> void put(const E& e) { put(static_cast<int>(e)); }
+  template <typename E>
+  requires std::is_enum_v<E>
+  void put(const E& e) { put(static_cast<int>(e)); }
   void put(const std::string& s) {
     put_varint(s.size());
     out_.append(s);
   }
-  template <typename T> void put(const std::optional<T>& o) {
+  template <typename T>
+  void put(const std::optional<T>& o) {
     put(o.has_value());
     if (o) put(*o);
   }
-  template <typename X, typename Y> void put(const std::pair<X, Y>& p) {
+  template <typename X, typename Y>
+  void put(const std::pair<X, Y>& p) {
     put(p.first);
     put(p.second);
   }
-  template <typename T> void put(const std::vector<T>& v) {
+  template <typename T>
+  void put(const std::vector<T>& v) {
     put_varint(v.size());
     for (const auto& x : v) put(x);
   }
-  template <typename K> void put(const std::set<K>& s) {
+  template <typename K>
+  void put(const std::set<K>& s) {
     put_varint(s.size());
     for (const auto& x : s) put(x);
   }
-  template <typename K, typename V> void put(std::map<K, V>& m) {
+  template <typename K, typename V>
+  void put(std::map<K, V>& m) {
     put_varint(m.size());
     for (auto& [k, v] : m) {
       put(k);
@@ -107,14 +130,16 @@ class Writer {
   }
   // Hash maps iterate in an order that depends on their history: sort, so equal boards give
   // equal bytes (and the decoder can insist on the order).
-  template <typename K, typename V> void put(const std::unordered_map<K, V>& m) {
+  template <typename K, typename V>
+  void put(const std::unordered_map<K, V>& m) {
     std::vector<std::pair<K, V>> sorted(m.begin(), m.end());
     std::sort(sorted.begin(), sorted.end());
     put(sorted);
   }
   // A domain struct: its field list above (a constraint, so that strings and containers,
   // which are classes too, keep their own overloads).
-  template <typename T> requires requires(Writer& w, T& t) { io(w, t); }
+  template <typename T>
+  requires requires(Writer& w, T& t) { io(w, t); }
   void put(T& record) { io(*this, record); }
 
   std::string& out_;
@@ -123,7 +148,10 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
-  template <typename... T> void operator()(T&... xs) { (get(xs), ...); }
+  template <typename... T>
+  void operator()(T&... xs) {
+    (get(xs), ...);
+  }
 
   [[nodiscard]] bool ok() const { return error_.empty(); }
   [[nodiscard]] bool at_end() const { return p_ == end_; }
@@ -176,13 +204,16 @@ class Reader {
     if (byte > 1) return fail("bad boolean");
     b = byte == 1;
   }
-  template <std::integral T> void get(T& v) {
+  template <std::integral T>
+  void get(T& v) {
     const std::uint64_t z = varint();
     const auto x = static_cast<std::int64_t>((z >> 1) ^ (~(z & 1) + 1));  // un-zigzag
     if (!std::in_range<T>(x)) return fail("number out of range");
     v = static_cast<T>(x);
   }
-  template <typename E> requires std::is_enum_v<E> void get(E& e) {
+  template <typename E>
+  requires std::is_enum_v<E>
+  void get(E& e) {
     int v = 0;
     get(v);
     if (v < 0 || v > max_of(E{})) return fail("unknown enum value");
@@ -193,7 +224,8 @@ class Reader {
     s.assign(p_, n);
     p_ += n;
   }
-  template <typename T> void get(std::optional<T>& o) {
+  template <typename T>
+  void get(std::optional<T>& o) {
     bool has = false;
     get(has);
     if (!has) return o.reset();
@@ -201,11 +233,13 @@ class Reader {
     get(v);
     o = std::move(v);
   }
-  template <typename X, typename Y> void get(std::pair<X, Y>& p) {
+  template <typename X, typename Y>
+  void get(std::pair<X, Y>& p) {
     get(p.first);
     get(p.second);
   }
-  template <typename T> void get(std::vector<T>& v) {
+  template <typename T>
+  void get(std::vector<T>& v) {
     const std::size_t n = count();
     v.clear();
     v.reserve(n);
@@ -213,7 +247,8 @@ class Reader {
   }
   // Ordered containers arrive sorted and without duplicates (the encoder iterates them in
   // order): anything else is corruption. Sorted input also makes each insertion O(1).
-  template <typename K> void get(std::set<K>& s) {
+  template <typename K>
+  void get(std::set<K>& s) {
     const std::size_t n = count();
     for (std::size_t i = 0; i < n && ok(); ++i) {
       K k{};
@@ -222,7 +257,8 @@ class Reader {
       s.emplace_hint(s.end(), std::move(k));
     }
   }
-  template <typename K, typename V> void get(std::map<K, V>& m) {
+  template <typename K, typename V>
+  void get(std::map<K, V>& m) {
     const std::size_t n = count();
     for (std::size_t i = 0; i < n && ok(); ++i) {
       K k{};
@@ -233,7 +269,8 @@ class Reader {
       m.emplace_hint(m.end(), std::move(k), std::move(v));
     }
   }
-  template <typename K, typename V> void get(std::unordered_map<K, V>& m) {
+  template <typename K, typename V>
+  void get(std::unordered_map<K, V>& m) {
     std::vector<std::pair<K, V>> sorted;
     get(sorted);
     // Checked before anything is moved out (a moved-from key would compare as empty; found by
@@ -244,7 +281,8 @@ class Reader {
     m.reserve(sorted.size());
     for (auto& [k, v] : sorted) m.emplace(std::move(k), std::move(v));
   }
-  template <typename T> requires requires(Reader& r, T& t) { io(r, t); }
+  template <typename T>
+  requires requires(Reader& r, T& t) { io(r, t); }
   void get(T& record) { io(*this, record); }
 
   const char* p_;
@@ -260,8 +298,8 @@ bool keys_are_ids(const M& m) {
 // What apply() relies on when it looks things up with .at(): every index points at a record
 // that exists. A snapshot that passes its checksum but breaks these was not written by us.
 std::string check_references(const BoardState& s) {
-  if (!keys_are_ids(s.rooms) || !keys_are_ids(s.slots) || !keys_are_ids(s.participants) ||
-      !keys_are_ids(s.topics) || !keys_are_ids(s.projects)) {
+  if (!keys_are_ids(s.rooms) || !keys_are_ids(s.slots) || !keys_are_ids(s.participants) || !keys_are_ids(s.topics) ||
+      !keys_are_ids(s.projects)) {
     return "a record is filed under another id";
   }
   const auto topic = [&](Id id) { return s.topics.contains(id); };

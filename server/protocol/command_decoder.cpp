@@ -26,9 +26,9 @@ constexpr std::size_t max_depth = 8;  // requests are flat; deep nesting is host
 // instead. The parser callback sees every object start, key and end in order, so a stack
 // with one key set per open object finds repeats without a second pass.
 struct ParsedText {
-  json value;                               // discarded when the text is not valid JSON
+  json value;  // discarded when the text is not valid JSON
   std::optional<std::string> duplicate_key;
-  bool duplicate_at_top = false;            // repeated in the message object itself
+  bool duplicate_at_top = false;  // repeated in the message object itself
 };
 
 ParsedText parse_checking_keys(std::string_view text) {
@@ -71,8 +71,8 @@ bool too_deep(const json& j, std::size_t depth = 0) {
 }
 
 template <typename E>
-void enum_field(FieldReader& r, const char* name, std::optional<E>& out,
-                std::optional<E> (*from)(std::string_view), std::string& error_field) {
+void enum_field(FieldReader& r, const char* name, std::optional<E>& out, std::optional<E> (*from)(std::string_view),
+                std::string& error_field) {
   std::optional<std::string> s;
   r.text(name, s);
   if (!s) return;
@@ -289,8 +289,7 @@ Result<json> read_id(const json& j) {
   // At most 64 characters (not bytes), as protocol.md says.
   if (it->is_string() && utf8_length(it->get_ref<const std::string&>()) <= 64) return *it;
   if (it->is_number_integer()) return *it;
-  return make_error("bad_request", "id must be an integer or a string of at most 64 characters",
-                    "id");
+  return make_error("bad_request", "id must be an integer or a string of at most 64 characters", "id");
 }
 
 }  // namespace
@@ -325,9 +324,7 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
   FieldReader r(j);
   r.skip("type");
   r.skip("id");
-  const auto fail = [&](const Error& e) -> std::variant<Request, DecodeFailure> {
-    return DecodeFailure{*id, e};
-  };
+  const auto fail = [&](const Error& e) -> std::variant<Request, DecodeFailure> { return DecodeFailure{*id, e}; };
 
   if (type == "subscribe") {
     SubscribeRequest s;

@@ -6,12 +6,12 @@ namespace boardwalk::storage {
 
 Result<Connection> Connection::open(const std::string& path, bool read_only) {
   sqlite3* db = nullptr;
-  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    Error e = make_error("storage_error", "cannot open database '" + path + "': " +
-                                              (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+    Error e = make_error("storage_error",
+                         "cannot open database '" + path + "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
     sqlite3_close(db);
     return e;
   }
@@ -47,8 +47,8 @@ Status Connection::exec(const std::string& sql) {
 
 Result<Statement> Statement::prepare(const Connection& db, std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
-                         SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                         nullptr) != SQLITE_OK) {
     return db.error("prepare failed");
   }
   return Statement(stmt);
@@ -75,8 +75,8 @@ Result<bool> Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = make_error("storage_error", std::string("database write failed: ") +
-                                            sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  Error e =
+      make_error("storage_error", std::string("database write failed: ") + sqlite3_errmsg(sqlite3_db_handle(stmt_)));
   sqlite3_reset(stmt_);
   return e;
 }
@@ -91,8 +91,7 @@ std::int64_t Statement::column_int(int index) const { return sqlite3_column_int6
 std::string Statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_, index);
   const int size = sqlite3_column_bytes(stmt_, index);
-  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
-              : std::string();
+  return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size)) : std::string();
 }
 
 std::string Statement::column_blob(int index) const {

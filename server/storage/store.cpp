@@ -44,10 +44,9 @@ Result<Store::Opened> Store::open(const std::string& path, Durability durability
                                    "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert) return insert.error();
   store->insert_change_.emplace(std::move(*insert));
-  auto upsert = Statement::prepare(
-      store->db_,
-      "INSERT INTO boards (slug, created_at, last_seq) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (slug) DO UPDATE SET last_seq = excluded.last_seq");
+  auto upsert = Statement::prepare(store->db_,
+                                   "INSERT INTO boards (slug, created_at, last_seq) VALUES (?1, ?2, ?3) "
+                                   "ON CONFLICT (slug) DO UPDATE SET last_seq = excluded.last_seq");
   if (!upsert) return upsert.error();
   store->upsert_board_.emplace(std::move(*upsert));
   if (auto s = store->prepare_snapshot_statements(); !s) return s.error();
@@ -86,8 +85,7 @@ Result<std::vector<EventHead>> Store::events() {
 
 Status Store::for_each_change(const std::string& slug, domain::Seq after,
                               const std::function<Status(const StoredChange&)>& fn) {
-  auto q = Statement::prepare(
-      db_, "SELECT seq, kind, at, body FROM events WHERE slug = ?1 AND seq > ?2 ORDER BY seq");
+  auto q = Statement::prepare(db_, "SELECT seq, kind, at, body FROM events WHERE slug = ?1 AND seq > ?2 ORDER BY seq");
   if (!q) return q.error();
   q->bind(1, slug).bind(2, after);
   StoredChange c;
@@ -136,8 +134,7 @@ Status Store::prepare_snapshot_statements() {
       !s) {
     return s;
   }
-  return prepare(newest_snapshot_seq_,
-                 "SELECT COALESCE(MAX(seq), 0) FROM board_snapshots WHERE event_slug = ?1");
+  return prepare(newest_snapshot_seq_, "SELECT COALESCE(MAX(seq), 0) FROM board_snapshots WHERE event_slug = ?1");
 }
 
 Status Store::save_snapshot(const std::string& slug, domain::Seq seq, std::string_view body,

@@ -59,8 +59,8 @@ class Store {
 
   // Stores `body`, the board of `slug` as of `seq`, and deletes all but the newest `keep`
   // snapshots of the event, in one transaction. Saving the same seq again replaces it.
-  Status save_snapshot(const std::string& slug, domain::Seq seq, std::string_view body,
-                       domain::UnixTime created_at, int keep = 2);
+  Status save_snapshot(const std::string& slug, domain::Seq seq, std::string_view body, domain::UnixTime created_at,
+                       int keep = 2);
   // The newest snapshot of `slug` with seq <= at_most (a snapshot beyond the log's end is
   // never used), or none.
   Result<std::optional<StoredSnapshot>> latest_snapshot(const std::string& slug, domain::Seq at_most);

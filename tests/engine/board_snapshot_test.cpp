@@ -154,9 +154,13 @@ TEST_F(EngineSnapshotTest, ASnapshotAheadOfTheLogIsNotUsedAndIsDropped) {
   engine_->stop();
   // A snapshot claiming a seq the log does not have (a log restored from an older backup
   // next to newer snapshots): using it would invent changes.
-  exec("INSERT INTO board_snapshots (event_slug, seq, body, created_at) "
-       "SELECT event_slug, " + std::to_string(last + 50) + ", body, created_at FROM board_snapshots "
-       "WHERE event_slug = 'conf' AND seq = " + std::to_string(last));
+  exec(
+      "INSERT INTO board_snapshots (event_slug, seq, body, created_at) "
+      "SELECT event_slug, " +
+      std::to_string(last + 50) +
+      ", body, created_at FROM board_snapshots "
+      "WHERE event_slug = 'conf' AND seq = " +
+      std::to_string(last));
   ASSERT_EQ(snapshot_seqs(), (std::vector<Seq>{last, last + 50}));
   restart();
   EXPECT_EQ(snapshot(), before);
@@ -168,8 +172,9 @@ TEST_F(EngineSnapshotTest, ASnapshotAheadOfTheLogIsNotUsedAndIsDropped) {
 }
 
 TEST_F(EngineSnapshotTest, ASnapshotTheDiskRefusesNeverFailsACommit) {
-  exec("CREATE TRIGGER refuse_snapshot BEFORE INSERT ON board_snapshots "
-       "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  exec(
+      "CREATE TRIGGER refuse_snapshot BEFORE INSERT ON board_snapshots "
+      "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
   const Participant ada = participant("Ada");
   for (int i = 0; i < 25; ++i) {
     const json ack = command(ada.conn, domain::ProposeTopic{"T" + std::to_string(i), ""});

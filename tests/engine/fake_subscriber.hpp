@@ -78,8 +78,7 @@ class FakeSubscriber : public engine::Subscriber {
   }
 
   // Waits until `done(messages)` holds; false after `timeout`.
-  bool wait_until(const std::function<bool(const Messages&)>& done,
-                  std::chrono::milliseconds timeout = kWait) {
+  bool wait_until(const std::function<bool(const Messages&)>& done, std::chrono::milliseconds timeout = kWait) {
     std::unique_lock lock(mutex_);
     return changed_.wait_for(lock, timeout, [&] { return done(messages_); });
   }

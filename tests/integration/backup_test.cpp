@@ -49,7 +49,10 @@ TEST(Backup, CopyTakenDuringLiveWritesIsAConsistentPrefix) {
     if (c.request({{"type", "join"}, {"event", "demo"}, {"name", "Writer"}})["type"] != "ack") ++errors;
     for (int i = 0; !stop.load(); ++i) {
       const json ack = c.request({{"type", "propose_topic"}, {"title", "live " + std::to_string(i)}});
-      if (ack["type"] == "ack") ++acks; else ++errors;
+      if (ack["type"] == "ack")
+        ++acks;
+      else
+        ++errors;
     }
   });
   ASSERT_TRUE(wait_for(acks, 50));

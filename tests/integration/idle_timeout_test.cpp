@@ -59,8 +59,7 @@ TEST(IdleTimeout, SilentClientIsDroppedAndFreedWhileALiveOneStays) {
   {
     // The participant's one connection is taken while the dead client holds it.
     WsClient again(server.port());
-    EXPECT_EQ(again.request({{"type", "auth"}, {"event", "demo"}, {"secret", secret}})["code"],
-              "too_many_connections");
+    EXPECT_EQ(again.request({{"type", "auth"}, {"event", "demo"}, {"secret", secret}})["code"], "too_many_connections");
   }
 
   std::optional<double> dropped_after;

@@ -53,7 +53,7 @@ class SelfSignedCert {
     key_ = (dir / (stem + "-key.pem")).string();
 
     std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> kctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr),
-                                                                      &EVP_PKEY_CTX_free);
+                                                                     &EVP_PKEY_CTX_free);
     EVP_PKEY* raw_key = nullptr;
     if (!kctx || EVP_PKEY_keygen_init(kctx.get()) != 1 || EVP_PKEY_CTX_set_group_name(kctx.get(), "P-256") != 1 ||
         EVP_PKEY_generate(kctx.get(), &raw_key) != 1) {
@@ -181,9 +181,8 @@ TEST(Tls, WssSubscribeGetsSnapshotAndAck) {
   ws.next_layer().handshake(ssl::stream_base::client);
   // A browser on the page would send Origin https://127.0.0.1:PORT: same origin as Host.
   const std::string host = "127.0.0.1:" + std::to_string(server.port());
-  ws.set_option(websocket::stream_base::decorator([host](websocket::request_type& req) {
-    req.set(http::field::origin, "https://" + host);
-  }));
+  ws.set_option(websocket::stream_base::decorator(
+      [host](websocket::request_type& req) { req.set(http::field::origin, "https://" + host); }));
   ws.handshake(host, "/ws");
   ws.text(true);
   ws.write(asio::buffer(json{{"type", "subscribe"}, {"event", "demo"}, {"id", 1}}.dump()));
@@ -192,7 +191,7 @@ TEST(Tls, WssSubscribeGetsSnapshotAndAck) {
   json ack;
   for (int frames = 0; frames < 20 && ack.is_null(); ++frames) {
     beast::flat_buffer buffer;
-    ws.read(buffer);  // throws on the 5 s read timeout
+    ws.read(buffer);                                                    // throws on the 5 s read timeout
     std::istringstream lines(beast::buffers_to_string(buffer.data()));  // JSON Lines
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
@@ -234,7 +233,8 @@ TEST(Tls, BadFlagsStopTheServerWithAClearMessage) {
 
   const auto missing_cert = run_boardwalk(base + " --tls-cert " + cert.cert() + ".missing --tls-key " + cert.key());
   EXPECT_EQ(missing_cert.status, 1) << missing_cert.output;
-  EXPECT_NE(missing_cert.output.find("--tls-cert: cannot load the certificate"), std::string::npos) << missing_cert.output;
+  EXPECT_NE(missing_cert.output.find("--tls-cert: cannot load the certificate"), std::string::npos)
+      << missing_cert.output;
 
   const auto only_cert = run_boardwalk(base + " --tls-cert " + cert.cert());
   EXPECT_EQ(only_cert.status, 1) << only_cert.output;

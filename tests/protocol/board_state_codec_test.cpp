@@ -58,10 +58,10 @@ TEST(BoardStateCodec, ABoardWithEveryKindOfStateRoundTripsExactly) {
 
   std::set<std::string> kinds;
   for (const Change& c : run.log()) kinds.insert(std::string(change_kind(c.body)));
-  for (const char* kind : {"participant_removed", "participant_role_set", "tickets_added", "join_mode_set",
-                           "topic_merged", "topic_scheduled", "topic_hidden", "topic_withdrawn", "vote_removed",
-                           "project_created", "project_edited", "table_claimed", "project_joined",
-                           "maintainer_added", "locks_set", "vote_cap_set"}) {
+  for (const char* kind :
+       {"participant_removed", "participant_role_set", "tickets_added", "join_mode_set", "topic_merged",
+        "topic_scheduled", "topic_hidden", "topic_withdrawn", "vote_removed", "project_created", "project_edited",
+        "table_claimed", "project_joined", "maintainer_added", "locks_set", "vote_cap_set"}) {
     EXPECT_TRUE(kinds.contains(kind)) << "the random run never made a " << kind;
   }
   ASSERT_FALSE(b.info().organizer_code_hash.empty());
@@ -112,7 +112,8 @@ TEST(BoardStateCodec, SnapshotPlusTailEqualsFullReplayForRandomRuns) {
     // The full replay, from the stored JSON, as a start-up without snapshots does.
     Board full;
     for (const Change& c : run.log()) {
-      auto back = protocol::decode_change(protocol::json::parse(protocol::encode_change(c, run.slug(), protocol::Audience::storage).dump()));
+      auto back = protocol::decode_change(
+          protocol::json::parse(protocol::encode_change(c, run.slug(), protocol::Audience::storage).dump()));
       ASSERT_TRUE(back) << back.error().message;
       full.apply(*back);
     }
@@ -124,7 +125,8 @@ TEST(BoardStateCodec, SnapshotPlusTailEqualsFullReplayForRandomRuns) {
       ASSERT_EQ(b.seq(), static_cast<Seq>(position));
       for (std::size_t i = position; i < run.log().size(); ++i) b.apply(run.log()[i]);
       ASSERT_EQ(protocol::encode_board_state(b), expected) << "seed " << seed << ", snapshot at " << position;
-      ASSERT_EQ(observable_state(b, run.log()), observable_state(full, run.log())) << "seed " << seed << ", snapshot at " << position;
+      ASSERT_EQ(observable_state(b, run.log()), observable_state(full, run.log()))
+          << "seed " << seed << ", snapshot at " << position;
     }
   }
 }
@@ -229,9 +231,15 @@ TEST_F(DamagedSnapshot, RandomDamageUnderAValidChecksumNeverCrashes) {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = std::uniform_int_distribution<std::size_t>(5, bad.size() - 9)(rng);
       switch (std::uniform_int_distribution<int>(0, 2)(rng)) {
-        case 0: bad[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng)); break;
-        case 1: bad.erase(at, 1); break;
-        default: bad.insert(at, 1, static_cast<char>(0xFF)); break;
+        case 0:
+          bad[at] = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+          break;
+        case 1:
+          bad.erase(at, 1);
+          break;
+        default:
+          bad.insert(at, 1, static_cast<char>(0xFF));
+          break;
       }
     }
     auto r = protocol::decode_board_state(with_checksum(bad));

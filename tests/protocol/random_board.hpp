@@ -65,7 +65,8 @@ class RandomBoard {
     return true;
   }
   void must(const domain::Command& c, const domain::Actor& a) {
-    if (!try_apply(c, a)) throw std::logic_error(std::string("set-up command refused: ") + std::string(domain::command_type(c)));
+    if (!try_apply(c, a))
+      throw std::logic_error(std::string("set-up command refused: ") + std::string(domain::command_type(c)));
   }
 
   int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
@@ -106,40 +107,78 @@ class RandomBoard {
     const Id project = any(board_.projects().size());
     const Id person = any(board_.participants().size());
     switch (pick(0, 36)) {
-      case 0: return Join{"p" + text() + "n", "secret-" + std::to_string(secret_++),
-                          chance(10) ? std::optional<std::string>("org-code") : std::nullopt, std::nullopt,
-                          chance(40) ? std::optional<std::string>("t-" + std::to_string(pick(1, 7))) : std::nullopt};
-      case 1: return SetRole{std::max<Id>(2, person), static_cast<Role>(pick(0, 2))};  // keep 1 organizer
-      case 2: case 3: return ProposeTopic{"t" + text(), text()};
-      case 4: return EditTopic{topic, std::optional<std::string>("e" + text()), std::nullopt};
-      case 5: return WithdrawTopic{topic};
-      case 6: case 7: return ScheduleTopic{topic, any(board_.rooms().size()), any(board_.slots().size())};
-      case 8: return UnscheduleTopic{topic};
-      case 9: case 10: case 11: case 12: return Vote{topic};
-      case 13: case 14: return Unvote{topic};
-      case 15: return HideTopic{topic};
-      case 16: return UnhideTopic{topic};
-      case 17: return MergeTopic{topic, any(board_.topics().size())};
-      case 18: return CreateProject{fields(true)};
-      case 19: return EditProject{project, fields(false)};
-      case 20: return WithdrawProject{project};
-      case 21: return AddMaintainer{project, person};
-      case 22: case 23: return ClaimTable{project, day(), any(board_.rooms().size())};
-      case 24: return ReleaseTable{project, day()};
-      case 25: case 26: return JoinProject{project};
-      case 27: return LeaveProject{project};
-      case 28: return HideProject{project};
-      case 29: return UnhideProject{project};
-      case 30: return SetVoteCap{pick(0, 4)};
-      case 31: return SetLocks{std::optional<bool>(chance(15)), std::optional<bool>(chance(15))};
-      case 32: return SetJoinMode{chance(50) ? JoinMode::tickets : JoinMode::open};
-      case 33: return std::max<Id>(2, person) == person && chance(30) ? Command{RemoveParticipant{person}}
-                                                                       : Command{CreateDisplay{"screen", "d-" + std::to_string(secret_++)}};
-      case 34: return AddTickets{{"t-" + std::to_string(100 + secret_++)}};
-      case 35: return SetOrganizerCode{"org-code"};
-      default: return chance(50) ? Command{AddSlot{day(), kAt + pick(0, 48) * 1800, kAt + pick(1, 48) * 1800 + 3600}}
-                                 : Command{AddRoom{"room " + std::to_string(pick(1, 8)),
-                                                   static_cast<RoomKind>(pick(0, 1)), pick(1, 50)}};
+      case 0:
+        return Join{"p" + text() + "n", "secret-" + std::to_string(secret_++),
+                    chance(10) ? std::optional<std::string>("org-code") : std::nullopt, std::nullopt,
+                    chance(40) ? std::optional<std::string>("t-" + std::to_string(pick(1, 7))) : std::nullopt};
+      case 1:
+        return SetRole{std::max<Id>(2, person), static_cast<Role>(pick(0, 2))};  // keep 1 organizer
+      case 2:
+      case 3:
+        return ProposeTopic{"t" + text(), text()};
+      case 4:
+        return EditTopic{topic, std::optional<std::string>("e" + text()), std::nullopt};
+      case 5:
+        return WithdrawTopic{topic};
+      case 6:
+      case 7:
+        return ScheduleTopic{topic, any(board_.rooms().size()), any(board_.slots().size())};
+      case 8:
+        return UnscheduleTopic{topic};
+      case 9:
+      case 10:
+      case 11:
+      case 12:
+        return Vote{topic};
+      case 13:
+      case 14:
+        return Unvote{topic};
+      case 15:
+        return HideTopic{topic};
+      case 16:
+        return UnhideTopic{topic};
+      case 17:
+        return MergeTopic{topic, any(board_.topics().size())};
+      case 18:
+        return CreateProject{fields(true)};
+      case 19:
+        return EditProject{project, fields(false)};
+      case 20:
+        return WithdrawProject{project};
+      case 21:
+        return AddMaintainer{project, person};
+      case 22:
+      case 23:
+        return ClaimTable{project, day(), any(board_.rooms().size())};
+      case 24:
+        return ReleaseTable{project, day()};
+      case 25:
+      case 26:
+        return JoinProject{project};
+      case 27:
+        return LeaveProject{project};
+      case 28:
+        return HideProject{project};
+      case 29:
+        return UnhideProject{project};
+      case 30:
+        return SetVoteCap{pick(0, 4)};
+      case 31:
+        return SetLocks{std::optional<bool>(chance(15)), std::optional<bool>(chance(15))};
+      case 32:
+        return SetJoinMode{chance(50) ? JoinMode::tickets : JoinMode::open};
+      case 33:
+        return std::max<Id>(2, person) == person && chance(30)
+                   ? Command{RemoveParticipant{person}}
+                   : Command{CreateDisplay{"screen", "d-" + std::to_string(secret_++)}};
+      case 34:
+        return AddTickets{{"t-" + std::to_string(100 + secret_++)}};
+      case 35:
+        return SetOrganizerCode{"org-code"};
+      default:
+        return chance(50) ? Command{AddSlot{day(), kAt + pick(0, 48) * 1800, kAt + pick(1, 48) * 1800 + 3600}}
+                          : Command{AddRoom{"room " + std::to_string(pick(1, 8)), static_cast<RoomKind>(pick(0, 1)),
+                                            pick(1, 50)}};
     }
   }
 
@@ -155,8 +194,9 @@ class RandomBoard {
 // tables held, and the ids the next records would get.
 inline std::string observable_state(const domain::Board& b, const std::vector<domain::Change>& log) {
   using namespace domain;
-  std::string s = std::to_string(b.seq()) + "|" + protocol::encode_board(b).dump() + "|code=" +
-                  b.info().organizer_code_hash + "|join=" + std::to_string(static_cast<int>(b.info().join_mode)) +
+  std::string s = std::to_string(b.seq()) + "|" + protocol::encode_board(b).dump() +
+                  "|code=" + b.info().organizer_code_hash +
+                  "|join=" + std::to_string(static_cast<int>(b.info().join_mode)) +
                   "|tickets=" + std::to_string(b.tickets_total()) + "/" + std::to_string(b.tickets_used());
   std::set<std::string> secrets, tickets;
   for (const Change& c : log) {
@@ -164,7 +204,8 @@ inline std::string observable_state(const domain::Board& b, const std::vector<do
       secrets.insert(j->secret_hash);
       if (!j->ticket_hash.empty()) tickets.insert(j->ticket_hash);
     }
-    if (const auto* t = std::get_if<TicketsAdded>(&c.body)) tickets.insert(t->ticket_hashes.begin(), t->ticket_hashes.end());
+    if (const auto* t = std::get_if<TicketsAdded>(&c.body))
+      tickets.insert(t->ticket_hashes.begin(), t->ticket_hashes.end());
   }
   for (const auto& h : secrets) {
     const auto who = b.participant_by_secret(h);
@@ -177,19 +218,23 @@ inline std::string observable_state(const domain::Board& b, const std::vector<do
     auto r = copy.decide(Join{"T", "probe-secret", std::nullopt, std::nullopt, h}, Actor::anonymous());
     s += "|t" + h + "=" + (r ? "free" : r.error().code);
   }
-  for (const auto& [pid, p] : b.participants()) s += "|v" + std::to_string(pid) + "=" + std::to_string(b.votes_used(pid));
+  for (const auto& [pid, p] : b.participants())
+    s += "|v" + std::to_string(pid) + "=" + std::to_string(b.votes_used(pid));
   for (const auto& [rid, r] : b.rooms()) {
     for (const auto& [sid, sl] : b.slots()) {
-      if (auto h = b.cell_holder(rid, sid)) s += "|c" + std::to_string(rid) + "," + std::to_string(sid) + "=" + std::to_string(*h);
+      if (auto h = b.cell_holder(rid, sid))
+        s += "|c" + std::to_string(rid) + "," + std::to_string(sid) + "=" + std::to_string(*h);
     }
     for (const char* day : {"2026-05-18", "2026-05-19", "2026-05-20"}) {
-      if (auto h = b.table_holder(day, rid)) s += "|t" + std::string(day) + std::to_string(rid) + "=" + std::to_string(*h);
+      if (auto h = b.table_holder(day, rid))
+        s += "|t" + std::string(day) + std::to_string(rid) + "=" + std::to_string(*h);
     }
   }
   // The next ids come from private counters (not from the maps' sizes).
   const auto next = [&](const Command& c) {
     auto r = b.decide(c, Actor::system());
-    return r ? protocol::encode_change(Change{b.seq() + 1, 0, std::nullopt, *r}, "x", protocol::Audience::storage).dump()
+    return r ? protocol::encode_change(Change{b.seq() + 1, 0, std::nullopt, *r}, "x", protocol::Audience::storage)
+                   .dump()
              : r.error().code;
   };
   s += "|" + next(AddRoom{"N", RoomKind::open_space, 1}) + "|" + next(AddSlot{"2026-05-15", 100, 200});

@@ -20,8 +20,8 @@ std::string shown(std::string_view text) {
 Request accept(std::string_view text) {
   auto r = decode_request(text);
   if (const auto* f = std::get_if<DecodeFailure>(&r)) {
-    ADD_FAILURE() << shown(text) << " -> " << f->error.code << " (" << f->error.message << ", field '"
-                  << f->error.field << "')";
+    ADD_FAILURE() << shown(text) << " -> " << f->error.code << " (" << f->error.message << ", field '" << f->error.field
+                  << "')";
     return Request{};
   }
   return std::get<Request>(r);
@@ -65,9 +65,12 @@ TEST(DecodeRequest, Subscribe) {
   EXPECT_EQ(std::get<SubscribeRequest>(b.body).since, std::optional<Seq>(41));
   EXPECT_EQ(std::get<SubscribeRequest>(accept(R"({"type":"subscribe","id":1,"event":"e","since":0})").body).since,
             std::optional<Seq>(0));
-  EXPECT_FALSE(std::get<SubscribeRequest>(accept(R"({"type":"subscribe","id":1,"event":"e","since":null})").body).since);
-  EXPECT_EQ(std::get<SubscribeRequest>(accept(R"({"type":"subscribe","id":1,"event":"e","since":9007199254740991})").body).since,
-            std::optional<Seq>(9007199254740991LL));
+  EXPECT_FALSE(
+      std::get<SubscribeRequest>(accept(R"({"type":"subscribe","id":1,"event":"e","since":null})").body).since);
+  EXPECT_EQ(
+      std::get<SubscribeRequest>(accept(R"({"type":"subscribe","id":1,"event":"e","since":9007199254740991})").body)
+          .since,
+      std::optional<Seq>(9007199254740991LL));
 }
 
 TEST(DecodeRequest, SubscribeBadInputs) {
@@ -76,7 +79,8 @@ TEST(DecodeRequest, SubscribeBadInputs) {
   EXPECT_TRUE(refuses(R"({"type":"subscribe","id":1,"event":"e","since":-1})", "invalid_value", "since", 1));
   EXPECT_TRUE(refuses(R"({"type":"subscribe","id":1,"event":"e","since":1.5})", "bad_request", "since", 1));
   EXPECT_TRUE(refuses(R"({"type":"subscribe","id":1,"event":"e","since":"4"})", "bad_request", "since", 1));
-  EXPECT_TRUE(refuses(R"({"type":"subscribe","id":1,"event":"e","since":9007199254740992})", "invalid_value", "since", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"subscribe","id":1,"event":"e","since":9007199254740992})", "invalid_value", "since", 1));
   EXPECT_TRUE(refuses(R"({"type":"subscribe","id":1,"event":"e","from":4})", "bad_request", "from", 1));
 }
 
@@ -93,7 +97,8 @@ TEST(DecodeRequest, JoinAndAuth) {
   EXPECT_TRUE(refuses(R"({"type":"join","id":2,"name":"Ada"})", "bad_request", "event", 2));
   EXPECT_TRUE(refuses(R"({"type":"join","id":2,"event":"e","name":null})", "bad_request", "name", 2));
   EXPECT_TRUE(refuses(R"({"type":"join","id":2,"event":"e","name":"Ada","code":1})", "bad_request", "code", 2));
-  EXPECT_TRUE(refuses(R"({"type":"join","id":2,"event":"e","name":"Ada","role":"organizer"})", "bad_request", "role", 2));
+  EXPECT_TRUE(
+      refuses(R"({"type":"join","id":2,"event":"e","name":"Ada","role":"organizer"})", "bad_request", "role", 2));
   EXPECT_TRUE(refuses(R"({"type":"auth","id":3,"event":"e"})", "bad_request", "secret", 3));
   EXPECT_TRUE(refuses(R"({"type":"auth","id":3,"event":"e","secret":["x"]})", "bad_request", "secret", 3));
 }
@@ -227,11 +232,17 @@ TEST(DecodeRequest, ProjectFields) {
 
 // Every id field: missing, wrongly typed, floats, zero, negative, huge.
 TEST(DecodeRequest, IdFields) {
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"vote", "topic_id"}, {"unvote", "topic_id"}, {"withdraw_topic", "topic_id"},
-      {"unschedule_topic", "topic_id"}, {"hide_topic", "topic_id"}, {"unhide_topic", "topic_id"},
-      {"withdraw_project", "project_id"}, {"join_project", "project_id"}, {"leave_project", "project_id"},
-      {"hide_project", "project_id"}, {"unhide_project", "project_id"}};
+  const std::vector<std::pair<std::string, std::string>> cases = {{"vote", "topic_id"},
+                                                                  {"unvote", "topic_id"},
+                                                                  {"withdraw_topic", "topic_id"},
+                                                                  {"unschedule_topic", "topic_id"},
+                                                                  {"hide_topic", "topic_id"},
+                                                                  {"unhide_topic", "topic_id"},
+                                                                  {"withdraw_project", "project_id"},
+                                                                  {"join_project", "project_id"},
+                                                                  {"leave_project", "project_id"},
+                                                                  {"hide_project", "project_id"},
+                                                                  {"unhide_project", "project_id"}};
   for (const auto& [type, field] : cases) {
     const std::string head = R"({"type":")" + type + R"(","id":4)";
     const auto with = [&](const std::string& v) { return head + R"(,")" + field + "\":" + v + "}"; };
@@ -260,10 +271,10 @@ TEST(DecodeRequest, IdFields) {
   EXPECT_TRUE(refuses(R"({"type":"add_maintainer","id":1,"project_id":1,"participant_id":-3})", "invalid_value",
                       "participant_id", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"role":"organizer"})", "bad_request", "participant_id", 1));
-  EXPECT_TRUE(refuses(R"({"type":"claim_table","id":1,"project_id":1,"day":"2026-05-18"})", "bad_request",
-                      "room_id", 1));
-  EXPECT_TRUE(refuses(R"({"type":"claim_table","id":1,"project_id":1,"day":20260518,"room_id":1})", "bad_request",
-                      "day", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"claim_table","id":1,"project_id":1,"day":"2026-05-18"})", "bad_request", "room_id", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"claim_table","id":1,"project_id":1,"day":20260518,"room_id":1})", "bad_request", "day", 1));
   EXPECT_TRUE(refuses(R"({"type":"release_table","id":1,"project_id":1})", "bad_request", "day", 1));
 }
 
@@ -274,7 +285,8 @@ TEST(DecodeRequest, FirstProblemWins) {
 }
 
 TEST(DecodeRequest, RoomSlotCapLocksRole) {
-  EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"hall","capacity":1})", "invalid_value", "kind", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"add_room","id":1,"name":"R","kind":"hall","capacity":1})", "invalid_value", "kind", 1));
   EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","capacity":1})", "bad_request", "kind", 1));
   EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"sprint"})", "bad_request", "capacity", 1));
   EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"kind":"sprint","capacity":1})", "bad_request", "name", 1));
@@ -282,13 +294,15 @@ TEST(DecodeRequest, RoomSlotCapLocksRole) {
                       "capacity", 1));
   EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"sprint","capacity":100001})", "invalid_value",
                       "capacity", 1));
-  EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"sprint","capacity":4294967296})",
-                      "invalid_value", "capacity", 1));
+  EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"sprint","capacity":4294967296})", "invalid_value",
+                      "capacity", 1));
   EXPECT_TRUE(refuses(R"({"type":"add_room","id":1,"name":"R","kind":"sprint","capacity":40.0})", "bad_request",
                       "capacity", 1));
   const std::string slot = R"({"type":"add_slot","id":1,"day":"2026-05-15",)";
-  EXPECT_TRUE(refuses(slot + R"("start":"2026-05-15T18:00:00","end":"2026-05-15T19:00:00Z"})", "invalid_value", "start", 1));
-  EXPECT_TRUE(refuses(slot + R"("start":"2026-02-30T18:00:00Z","end":"2026-05-15T19:00:00Z"})", "invalid_value", "start", 1));
+  EXPECT_TRUE(
+      refuses(slot + R"("start":"2026-05-15T18:00:00","end":"2026-05-15T19:00:00Z"})", "invalid_value", "start", 1));
+  EXPECT_TRUE(
+      refuses(slot + R"("start":"2026-02-30T18:00:00Z","end":"2026-05-15T19:00:00Z"})", "invalid_value", "start", 1));
   EXPECT_TRUE(refuses(slot + R"("start":"2026-05-15T18:00:00Z","end":"7pm"})", "invalid_value", "end", 1));
   EXPECT_TRUE(refuses(slot + R"("start":"2026-05-15T18:00:00Z"})", "bad_request", "end", 1));
   EXPECT_TRUE(refuses(slot + R"("start":1778868000,"end":"2026-05-15T19:00:00Z"})", "bad_request", "start", 1));
@@ -301,22 +315,24 @@ TEST(DecodeRequest, RoomSlotCapLocksRole) {
   EXPECT_TRUE(refuses(R"({"type":"set_vote_cap","id":1})", "bad_request", "vote_cap", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_locks","id":1,"proposals":"true"})", "bad_request", "proposals", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_locks","id":1,"voting":0})", "bad_request", "voting", 1));
-  EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"superuser"})", "invalid_value", "role", 1));
-  EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"Organizer"})", "invalid_value", "role", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"superuser"})", "invalid_value", "role", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"set_role","id":1,"participant_id":2,"role":"Organizer"})", "invalid_value", "role", 1));
   EXPECT_TRUE(refuses(R"({"type":"set_role","id":1,"participant_id":2})", "bad_request", "role", 1));
   EXPECT_TRUE(refuses(R"({"type":"edit_topic","id":1,"topic_id":2,"title":5})", "bad_request", "title", 1));
   EXPECT_TRUE(refuses(R"({"type":"propose_topic","id":1})", "bad_request", "title", 1));
-  EXPECT_TRUE(refuses(R"({"type":"propose_topic","id":1,"title":"t","description":null})", "bad_request",
-                      "description", 1));
+  EXPECT_TRUE(
+      refuses(R"({"type":"propose_topic","id":1,"title":"t","description":null})", "bad_request", "description", 1));
 }
 
 // --- the envelope: JSON, id, type -----------------------------------------------------------
 
 TEST(DecodeRequest, MalformedJsonHasNullId) {
-  for (const char* text : {"", " ", "{", R"({"type":"vote","id":1,"topic_id":1)", R"({"type":"vote","id":1,)",
-                           R"({"type":"vote" "id":1})", R"({'type':'vote'})", R"({"type":"vote","id":1}x)",
-                           R"({"type":"vote","id":1}{"type":"vote","id":2})", "nul", "{\"id\":01}",
-                           "{\"type\":\"vote\",\"id\":1,\"topic_id\":NaN}"}) {
+  for (const char* text :
+       {"", " ", "{", R"({"type":"vote","id":1,"topic_id":1)", R"({"type":"vote","id":1,)", R"({"type":"vote" "id":1})",
+        R"({'type':'vote'})", R"({"type":"vote","id":1}x)", R"({"type":"vote","id":1}{"type":"vote","id":2})", "nul",
+        "{\"id\":01}", "{\"type\":\"vote\",\"id\":1,\"topic_id\":NaN}"}) {
     EXPECT_TRUE(refuses(text, "bad_json", "")) << text;
   }
 }
@@ -336,15 +352,16 @@ TEST(DecodeRequest, InvalidUtf8IsRefused) {
   // An escaped lone surrogate is not valid either.
   EXPECT_TRUE(refuses(R"({"type":"propose_topic","id":1,"title":"\ud800"})", "bad_json", ""));
   // Valid multi-byte text passes untouched.
-  EXPECT_EQ(command<ProposeTopic>("{\"type\":\"propose_topic\",\"id\":1,\"title\":\"\xC3\xA9t\xC3\xA9 \\u00e9\"}").title,
-            "\xC3\xA9t\xC3\xA9 \xC3\xA9");
+  EXPECT_EQ(
+      command<ProposeTopic>("{\"type\":\"propose_topic\",\"id\":1,\"title\":\"\xC3\xA9t\xC3\xA9 \\u00e9\"}").title,
+      "\xC3\xA9t\xC3\xA9 \xC3\xA9");
 }
 
 TEST(DecodeRequest, DeepNestingIsRefused) {
   std::string nested = "1";
   for (int i = 0; i < 20; ++i) nested = "[" + nested + "]";
-  EXPECT_TRUE(refuses(R"({"type":"propose_topic","id":5,"title":"t","description":)" + nested + "}", "bad_request",
-                      "", 5));
+  EXPECT_TRUE(
+      refuses(R"({"type":"propose_topic","id":5,"title":"t","description":)" + nested + "}", "bad_request", "", 5));
   EXPECT_TRUE(refuses(R"({"type":"propose_topic","id":"d","x":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}})",
                       "bad_request", "", "d"));
   // Far deeper than any stack should have to handle: refused, no crash.
@@ -359,15 +376,13 @@ TEST(DecodeRequest, DuplicateKeysAreRefused) {
   // nlohmann::json would keep the last value; the decoder refuses instead, naming the key.
   EXPECT_TRUE(refuses(R"({"type":"vote","id":1,"topic_id":1,"topic_id":2})", "bad_request", "topic_id", 1));
   EXPECT_TRUE(refuses(R"({"type":"vote","type":"unvote","id":2,"topic_id":1})", "bad_request", "type", 2));
-  EXPECT_TRUE(refuses(R"({"type":"subscribe","id":3,"event":"a","since":1,"since":null})", "bad_request",
-                      "since", 3));
+  EXPECT_TRUE(refuses(R"({"type":"subscribe","id":3,"event":"a","since":1,"since":null})", "bad_request", "since", 3));
   // The same key twice with the same value is still a repeat.
   EXPECT_TRUE(refuses(R"({"type":"vote","id":4,"topic_id":1,"topic_id":1})", "bad_request", "topic_id", 4));
   // A repeated id is ambiguous: the answer carries no id.
   EXPECT_TRUE(refuses(R"({"type":"vote","id":5,"id":6,"topic_id":1})", "bad_request", "id"));
   // At any depth, in objects inside lists too; the id is still echoed.
-  EXPECT_TRUE(refuses(R"({"type":"vote","id":7,"topic_id":1,"x":{"a":1,"b":{"c":1,"c":2}}})", "bad_request", "c",
-                      7));
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":7,"topic_id":1,"x":{"a":1,"b":{"c":1,"c":2}}})", "bad_request", "c", 7));
   EXPECT_TRUE(refuses(R"({"type":"vote","id":8,"topic_id":1,"x":[{"a":1},{"a":2,"a":3}]})", "bad_request", "a", 8));
   // A nested object with the id key does not make the outer id ambiguous.
   EXPECT_TRUE(refuses(R"({"type":"vote","id":9,"topic_id":1,"x":{"id":1,"id":2}})", "bad_request", "id", 9));
@@ -378,8 +393,8 @@ TEST(DecodeRequest, DuplicateKeysAreRefused) {
                       std::string(64, 'k') + "...", 11));
   // Equal keys in different objects, or equal values under different keys, are fine.
   EXPECT_EQ(command<Vote>(R"({"type":"vote","id":12,"topic_id":3})").topic_id, 3);
-  EXPECT_TRUE(refuses(R"({"type":"vote","id":13,"topic_id":1,"x":{"topic_id":1},"y":[{"x":1},{"x":1}]})",
-                      "bad_request", "x", 13));  // not a repeat: only the unknown field x is refused
+  EXPECT_TRUE(refuses(R"({"type":"vote","id":13,"topic_id":1,"x":{"topic_id":1},"y":[{"x":1},{"x":1}]})", "bad_request",
+                      "x", 13));  // not a repeat: only the unknown field x is refused
   // Too deep wins over a repeat hidden in the deep part: both are bad_request, depth first.
   EXPECT_TRUE(refuses(R"({"type":"vote","id":14,"x":[[[[[[[[[{"a":1,"a":1}]]]]]]]]]})", "bad_request", "", 14));
 }

@@ -124,13 +124,13 @@ TEST(MigrationsTest, DatabaseFromAnOlderSchemaUpgradesWithDataIntact) {
     ASSERT_TRUE(applied) << applied.error().message;
     ASSERT_EQ(*applied, std::vector<std::string>{"001_events.sql"});
     ASSERT_FALSE(table_exists(old, "boards"));
-    ASSERT_TRUE(old.exec(
-        "INSERT INTO events (slug, seq, kind, at, body) VALUES "
-        "('late', 1, 'event_created', 500, '{\"n\":1}'),"
-        "('late', 2, 'room_added', 501, '{\"n\":2}'),"
-        "('late', 3, 'slot_added', 502, '{\"n\":3}'),"
-        "('early', 1, 'event_created', 100, '{\"n\":\"e1\"}'),"
-        "('early', 2, 'room_added', 900, '{\"n\":\"e2\"}')"));
+    ASSERT_TRUE(
+        old.exec("INSERT INTO events (slug, seq, kind, at, body) VALUES "
+                 "('late', 1, 'event_created', 500, '{\"n\":1}'),"
+                 "('late', 2, 'room_added', 501, '{\"n\":2}'),"
+                 "('late', 3, 'slot_added', 502, '{\"n\":3}'),"
+                 "('early', 1, 'event_created', 100, '{\"n\":\"e1\"}'),"
+                 "('early', 2, 'room_added', 900, '{\"n\":\"e2\"}')"));
   }
 
   auto opened = storage::Store::open(file.path());
@@ -174,10 +174,10 @@ TEST(MigrationsTest, DatabaseFromSchema002GainsBoardSnapshotsWithDataIntact) {
     auto applied = storage::migrate(old, first_two);
     ASSERT_TRUE(applied) << applied.error().message;
     ASSERT_FALSE(table_exists(old, "board_snapshots"));
-    ASSERT_TRUE(old.exec(
-        "INSERT INTO events (slug, seq, kind, at, body) VALUES "
-        "('conf', 1, 'event_created', 100, '{\"n\":1}'), ('conf', 2, 'room_added', 101, '{\"n\":2}');"
-        "INSERT INTO boards (slug, created_at, last_seq) VALUES ('conf', 100, 2)"));
+    ASSERT_TRUE(
+        old.exec("INSERT INTO events (slug, seq, kind, at, body) VALUES "
+                 "('conf', 1, 'event_created', 100, '{\"n\":1}'), ('conf', 2, 'room_added', 101, '{\"n\":2}');"
+                 "INSERT INTO boards (slug, created_at, last_seq) VALUES ('conf', 100, 2)"));
   }
 
   auto opened = storage::Store::open(file.path());

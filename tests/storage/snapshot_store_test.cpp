@@ -28,8 +28,7 @@ std::string body_for(domain::Seq seq) {
 }
 
 std::vector<domain::Seq> stored_seqs(Store& store, const std::string& slug) {
-  auto q = Statement::prepare(store.connection(),
-                              "SELECT seq FROM board_snapshots WHERE event_slug = ?1 ORDER BY seq");
+  auto q = Statement::prepare(store.connection(), "SELECT seq FROM board_snapshots WHERE event_slug = ?1 ORDER BY seq");
   if (!q) throw std::runtime_error(q.error().message);
   q->bind(1, std::string_view(slug));
   std::vector<domain::Seq> out;

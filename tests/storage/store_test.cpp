@@ -43,17 +43,15 @@ StoredChange change(const std::string& slug, domain::Seq seq, domain::UnixTime a
 
 // Every stored row of the log, in a comparable form.
 std::vector<std::string> all_rows(Store& store) {
-  auto q = Statement::prepare(store.connection(),
-                              "SELECT slug, seq, kind, at, body FROM events ORDER BY slug, seq");
+  auto q = Statement::prepare(store.connection(), "SELECT slug, seq, kind, at, body FROM events ORDER BY slug, seq");
   if (!q) throw std::runtime_error(q.error().message);
   std::vector<std::string> out;
   while (true) {
     auto row = q->step();
     if (!row) throw std::runtime_error(row.error().message);
     if (!*row) break;
-    out.push_back(q->column_text(0) + "|" + std::to_string(q->column_int(1)) + "|" +
-                  q->column_text(2) + "|" + std::to_string(q->column_int(3)) + "|" +
-                  q->column_text(4));
+    out.push_back(q->column_text(0) + "|" + std::to_string(q->column_int(1)) + "|" + q->column_text(2) + "|" +
+                  std::to_string(q->column_int(3)) + "|" + q->column_text(4));
   }
   return out;
 }
@@ -127,8 +125,7 @@ TEST(StoreTest, AppendedChangesSurviveReopenIdentically) {
     auto store = open_store(file.path());
     const std::vector<StoredChange> first = {change("a", 1), change("a", 2), change("b", 1)};
     ASSERT_TRUE(store->append(first));
-    const std::vector<StoredChange> second = {change("a", 3), change("b", 2), change("b", 3),
-                                              change("b", 4)};
+    const std::vector<StoredChange> second = {change("a", 3), change("b", 2), change("b", 3), change("b", 4)};
     ASSERT_TRUE(store->append(second));
     ASSERT_TRUE(store->append({}));  // an empty group is fine and stores nothing
     before = all_rows(*store);
@@ -152,8 +149,7 @@ TEST(StoreTest, AppendedChangesSurviveReopenIdentically) {
 
 TEST(StoreTest, EventsAreListedInCreationOrderWithTheirLastSeq) {
   auto store = open_store(":memory:");
-  const std::vector<StoredChange> group = {change("zeta", 1, 100), change("alpha", 1, 200),
-                                           change("zeta", 2, 300)};
+  const std::vector<StoredChange> group = {change("zeta", 1, 100), change("alpha", 1, 200), change("zeta", 2, 300)};
   ASSERT_TRUE(store->append(group));
   auto heads = store->events();
   ASSERT_TRUE(heads);
@@ -206,8 +202,7 @@ TEST(StoreTest, ForEachChangeReadsOneEventInSeqOrderAfterTheGivenSeq) {
   auto store = open_store(":memory:");
   // Interleaved events, each group in arbitrary order within itself.
   ASSERT_TRUE(store->append(std::vector<StoredChange>{change("b", 1), change("a", 2), change("a", 1)}));
-  ASSERT_TRUE(store->append(std::vector<StoredChange>{change("a", 4), change("b", 2), change("a", 3),
-                                                      change("a", 5)}));
+  ASSERT_TRUE(store->append(std::vector<StoredChange>{change("a", 4), change("b", 2), change("a", 3), change("a", 5)}));
   auto seqs = [&](const std::string& slug, domain::Seq after) {
     std::vector<domain::Seq> out;
     for (const auto& c : read_changes(*store, slug, after)) {

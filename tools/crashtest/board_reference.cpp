@@ -56,9 +56,11 @@ Result<Reference> build_reference(const std::string& db_path, const std::string&
     }
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(q, 1));
     const json body = json::parse(text == nullptr ? "" : text, nullptr, false);
-    if (body.is_discarded()) return make_error("invalid_value", "stored change " + std::to_string(seq) + " is not JSON");
+    if (body.is_discarded())
+      return make_error("invalid_value", "stored change " + std::to_string(seq) + " is not JSON");
     auto change = protocol::decode_change(body);
-    if (!change) return make_error(change.error().code, "stored change " + std::to_string(seq) + ": " + change.error().message);
+    if (!change)
+      return make_error(change.error().code, "stored change " + std::to_string(seq) + ": " + change.error().message);
     try {
       board.apply(*change);  // throws only on a seq out of order: a broken log
     } catch (const std::exception& e) {
@@ -68,7 +70,8 @@ Result<Reference> build_reference(const std::string& db_path, const std::string&
     ref.last_seq = seq;
     want_snapshot(seq);
   }
-  if (step != SQLITE_DONE) return make_error("storage_error", std::string("reading the log: ") + sqlite3_errmsg(db.get()));
+  if (step != SQLITE_DONE)
+    return make_error("storage_error", std::string("reading the log: ") + sqlite3_errmsg(db.get()));
   for (const auto seq : snapshot_seqs) {
     if (seq > ref.last_seq) {
       return make_error("invalid_value", "a client saw seq " + std::to_string(seq) + " but the log ends at " +

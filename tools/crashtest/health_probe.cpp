@@ -104,7 +104,8 @@ void HealthProbe::loop() {
         ++f.while_down;
       } else if (error) {
         ++f.failures;
-        if (notes_.size() < 10) notes_.push_back(phase + ": " + *error + " after " + std::to_string(took / 1000) + " ms");
+        if (notes_.size() < 10)
+          notes_.push_back(phase + ": " + *error + " after " + std::to_string(took / 1000) + " ms");
       } else {
         f.latency_us.record(took);
       }

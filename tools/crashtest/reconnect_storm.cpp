@@ -176,11 +176,12 @@ int run(const Options& o) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string db = (dir / "storm.db").string();
-  const std::vector<std::string> server_args = {"--db", db, "--rate-per-connection", "0", "--rate-per-participant", "0",
-                                                "--max-connections-per-ip", "0"};
+  const std::vector<std::string> server_args = {
+      "--db", db, "--rate-per-connection", "0", "--rate-per-participant", "0", "--max-connections-per-ip", "0"};
   int start_count = 0;
   const auto start_server = [&] {
-    return std::make_unique<Server>(o.server, server_args, (dir / ("server-" + std::to_string(start_count++) + ".log")).string());
+    return std::make_unique<Server>(o.server, server_args,
+                                    (dir / ("server-" + std::to_string(start_count++) + ".log")).string());
   };
   const auto run_start = Clock::now();
   auto server = start_server();
@@ -195,7 +196,9 @@ int run(const Options& o) {
     clients.push_back(std::make_shared<StormClient>(threads.context(k), o.slug, threads.seen(k), restarting));
   }
   const auto resync_deadline = [&] { return Clock::now() + std::chrono::seconds(o.resync_deadline_s); };
-  const auto all = [&](auto pred) { return std::all_of(clients.begin(), clients.end(), [&](const auto& c) { return pred(*c); }); };
+  const auto all = [&](auto pred) {
+    return std::all_of(clients.begin(), clients.end(), [&](const auto& c) { return pred(*c); });
+  };
 
   // Subscribe everyone (paced at one per millisecond: this is not the storm yet).
   for (int i = 0; i < o.clients; ++i) {
@@ -248,7 +251,8 @@ int run(const Options& o) {
     std::uniform_int_distribution<int> when(0, std::max(0, o.window_ms - 1));
     std::uniform_int_distribution<int> percent(0, 99);
     const auto deadline = resync_deadline();
-    for (const auto& c : clients) c->reconnect(server->port(), milliseconds(when(rng)), percent(rng) < o.fresh_percent, deadline);
+    for (const auto& c : clients)
+      c->reconnect(server->port(), milliseconds(when(rng)), percent(rng) < o.fresh_percent, deadline);
     std::size_t i = 0;
     const bool resynced = wait_until(
         [&] {
@@ -343,7 +347,8 @@ int run(const Options& o) {
     fail("rebuilding the board from the database: " + reference.error().message);
   } else {
     if (reference->last_seq != final_seq) {
-      fail("the log ends at seq " + std::to_string(reference->last_seq) + ", the served board at " + std::to_string(final_seq));
+      fail("the log ends at seq " + std::to_string(reference->last_seq) + ", the served board at " +
+           std::to_string(final_seq));
     }
     if (served && *served != reference->snapshots.at(reference->last_seq)) {
       ++mismatches;
@@ -379,9 +384,10 @@ int run(const Options& o) {
                                   {"exit_status", r.restart == "sigterm" ? json(r.exit_status) : json(nullptr)},
                                   {"down_ms", r.down_ms},
                                   {"all_resynced_ms", r.all_resynced_ms},
-                                  {"client_resync_ms", {{"p50", static_cast<double>(r.resync_us.percentile(50)) / 1000.0},
-                                                        {"p99", static_cast<double>(r.resync_us.percentile(99)) / 1000.0},
-                                                        {"max", static_cast<double>(r.resync_us.max()) / 1000.0}}},
+                                  {"client_resync_ms",
+                                   {{"p50", static_cast<double>(r.resync_us.percentile(50)) / 1000.0},
+                                    {"p99", static_cast<double>(r.resync_us.percentile(99)) / 1000.0},
+                                    {"max", static_cast<double>(r.resync_us.max()) / 1000.0}}},
                                   {"modes", {{"replay", r.replay}, {"snapshot", r.snapshot}}}});
   }
   report["initial_subscribe_ms"] = connect_ms;
@@ -422,18 +428,29 @@ int main(int argc, char** argv) {
   app.add_option("--clients", o.clients, "subscribed clients")->check(CLI::Range(1, 60000))->capture_default_str();
   app.add_option("--threads", o.threads, "client network threads")->check(CLI::Range(1, 16))->capture_default_str();
   app.add_option("--slug", o.slug, "event (the demo event of a fresh database)")->capture_default_str();
-  app.add_option("--rate", o.rate, "writer changes per second, throughout")->check(CLI::Range(0.5, 1000.0))->capture_default_str();
+  app.add_option("--rate", o.rate, "writer changes per second, throughout")
+      ->check(CLI::Range(0.5, 1000.0))
+      ->capture_default_str();
   app.add_option("--warmup-s", o.warmup_s, "seconds of changes before the first restart")->capture_default_str();
   app.add_option("--after-s", o.after_s, "seconds of changes after each storm")->capture_default_str();
   app.add_option("--window-ms", o.window_ms, "all clients reconnect within this window after the restart")
-      ->check(CLI::Range(1, 60000))->capture_default_str();
-  app.add_option("--fresh-percent", o.fresh_percent, "share of clients that resubscribe without a seq (a reloaded page)")
-      ->check(CLI::Range(0, 100))->capture_default_str();
+      ->check(CLI::Range(1, 60000))
+      ->capture_default_str();
+  app.add_option("--fresh-percent", o.fresh_percent,
+                 "share of clients that resubscribe without a seq (a reloaded page)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   app.add_option("--restarts", o.restarts, "restarts, in order: sigterm and/or kill9")
-      ->check(CLI::IsMember({"sigterm", "kill9"}))->delimiter(',')->capture_default_str();
-  app.add_option("--health-ms", o.health_ms, "health check interval")->check(CLI::Range(5, 10000))->capture_default_str();
-  app.add_option("--probe-timeout-ms", o.probe_timeout_ms, "a health check slower than this is a failure")->capture_default_str();
-  app.add_option("--resync-deadline-s", o.resync_deadline_s, "every client must have resynced within this")->capture_default_str();
+      ->check(CLI::IsMember({"sigterm", "kill9"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--health-ms", o.health_ms, "health check interval")
+      ->check(CLI::Range(5, 10000))
+      ->capture_default_str();
+  app.add_option("--probe-timeout-ms", o.probe_timeout_ms, "a health check slower than this is a failure")
+      ->capture_default_str();
+  app.add_option("--resync-deadline-s", o.resync_deadline_s, "every client must have resynced within this")
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "random seed (reconnect moments, fresh clients)")->capture_default_str();
   app.add_flag("--keep", o.keep, "keep the database and server logs");
   app.add_flag("--inject-mismatch", o.inject_mismatch, "self-test: alter one received change before the comparison");

@@ -103,7 +103,7 @@ class StormClient : public std::enable_shared_from_this<StormClient> {
   Plan plan_;
   std::unique_ptr<Plan> pending_;  // a reconnect asked for while the old connection closes
   std::chrono::milliseconds pending_delay_{0};
-  std::string subscribe_text_;     // kept alive for the async write
+  std::string subscribe_text_;  // kept alive for the async write
   std::uint64_t jitter_ = 0x9E3779B97F4A7C15ULL;
   bool shutting_ = false;
   std::string subscribe_id_;

@@ -94,9 +94,8 @@ void StormWriter::session(unsigned short port) {
   };
 
   // Identity: join once, auth with the secret on every later connection.
-  const json hello = secret_.empty()
-                         ? json{{"type", "join"}, {"event", slug_}, {"name", "storm writer"}}
-                         : json{{"type", "auth"}, {"event", slug_}, {"secret", secret_}};
+  const json hello = secret_.empty() ? json{{"type", "join"}, {"event", slug_}, {"name", "storm writer"}}
+                                     : json{{"type", "auth"}, {"event", slug_}, {"secret", secret_}};
   const auto answer = ask(hello);
   if (!answer || rejected(*answer, "join/auth")) return;
   if (secret_.empty()) secret_ = answer->value("secret", "");
@@ -112,10 +111,13 @@ void StormWriter::session(unsigned short port) {
     json request;
     if (n_ % 3 == 0 && !topics_.empty()) {
       const auto topic = topics_[n_ % topics_.size()];
-      request = {{"type", "edit_topic"}, {"topic_id", topic}, {"title", "storm topic " + std::to_string(topic) +
-                 " edit " + std::to_string(n_)}, {"description", "edited during the storm, step " + std::to_string(n_)}};
+      request = {{"type", "edit_topic"},
+                 {"topic_id", topic},
+                 {"title", "storm topic " + std::to_string(topic) + " edit " + std::to_string(n_)},
+                 {"description", "edited during the storm, step " + std::to_string(n_)}};
     } else {
-      request = {{"type", "propose_topic"}, {"title", "storm topic step " + std::to_string(n_)},
+      request = {{"type", "propose_topic"},
+                 {"title", "storm topic step " + std::to_string(n_)},
                  {"description", "proposed by the storm writer"}};
     }
     const auto reply = ask(request);

@@ -39,9 +39,9 @@ class StormWriter {
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> acked_{0};
   std::atomic<std::uint64_t> reconnects_{0};
-  std::string secret_;                 // writer thread only
-  std::vector<std::int64_t> topics_;   // writer thread only: topics it proposed
-  std::uint64_t n_ = 0;                // writer thread only
+  std::string secret_;                // writer thread only
+  std::vector<std::int64_t> topics_;  // writer thread only: topics it proposed
+  std::uint64_t n_ = 0;               // writer thread only
   mutable std::mutex mutex_;
   std::vector<std::string> errors_;
   std::thread thread_;
