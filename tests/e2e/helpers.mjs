@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHOTS = path.join(REPO, 'docs', 'screenshots');
+// Test runs write their screenshots under build/, so that running the tests leaves the
+// repository unchanged; BOARDWALK_SCREENSHOTS=docs/screenshots refreshes the ones in the docs.
+export const SHOTS = path.resolve(REPO, process.env.BOARDWALK_SCREENSHOTS || path.join('build', 'e2e-screenshots'));
 
 export function binary() {
   const bin = process.env.BOARDWALK_BINARY || path.join(REPO, 'build', 'server', 'boardwalk');
