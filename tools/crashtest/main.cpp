@@ -44,10 +44,12 @@
 #include <thread>
 #include <vector>
 
+#include "local_http.hpp"
 #include "server_launcher.hpp"
 
 namespace {
 
+using boardwalk::tools::http_get;
 using boardwalk::tools::Server;
 
 namespace beast = boost::beast;
@@ -179,7 +181,8 @@ void run_client(unsigned short port, const std::string& slug, int round, int win
   long long n = 0;
   while (!stop.load()) {
     while (static_cast<int>(in_flight.size()) < window) {
-      const std::string title = "r" + std::to_string(round) + "c" + std::to_string(st.index) + "n" + std::to_string(n++);
+      const std::string title =
+          "r" + std::to_string(round) + "c" + std::to_string(st.index) + "n" + std::to_string(n++);
       if (!send({{"type", "propose_topic"}, {"title", title}}, "topic_proposed", title)) return;
     }
     if (!read_answers()) return;
@@ -192,25 +195,6 @@ void run_client(unsigned short port, const std::string& slug, int round, int win
 }
 
 // --- verification -----------------------------------------------------------------------
-
-std::string http_get(unsigned short port, const std::string& target) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(30));
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.keep_alive(false);
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(boost::none);
-  http::read(stream, buffer, parser);
-  if (parser.get().result_int() != 200) {
-    throw std::runtime_error("GET " + target + ": HTTP " + std::to_string(parser.get().result_int()));
-  }
-  return parser.get().body();
-}
 
 struct Stored {
   std::string kind;
@@ -243,7 +227,8 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
   while (sqlite3_step(q) == SQLITE_ROW) {
     const long long seq = sqlite3_column_int64(q, 0);
     if (seq != static_cast<long long>(log.size()) + 1) {
-      fail(when + ": events of '" + o.slug + "' jump from seq " + std::to_string(log.size()) + " to " + std::to_string(seq));
+      fail(when + ": events of '" + o.slug + "' jump from seq " + std::to_string(log.size()) + " to " +
+           std::to_string(seq));
     }
     log.push_back(Stored{text(q, 1), text(q, 2)});
   }
@@ -268,7 +253,8 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
   for (const auto& a : acked) {
     if (!seen.insert(a.seq).second) fail(when + ": two acks name seq " + std::to_string(a.seq));
     if (a.seq < 1 || a.seq > n) {
-      fail(when + ": LOST: acknowledged seq " + std::to_string(a.seq) + " (" + a.key + ") is not stored (last stored " + std::to_string(n) + ")");
+      fail(when + ": LOST: acknowledged seq " + std::to_string(a.seq) + " (" + a.key + ") is not stored (last stored " +
+           std::to_string(n) + ")");
       continue;
     }
     const Stored& s = log[static_cast<std::size_t>(a.seq - 1)];
@@ -279,15 +265,19 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
       if (a.kind == "participant_joined" && body.contains("participant")) got = body["participant"].value("name", "");
     }
     if (s.kind != a.kind || got != a.key) {
-      fail(when + ": seq " + std::to_string(a.seq) + " was acknowledged as " + a.kind + " '" + a.key + "' but stored as " + s.kind + " '" + got + "'");
+      fail(when + ": seq " + std::to_string(a.seq) + " was acknowledged as " + a.kind + " '" + a.key +
+           "' but stored as " + s.kind + " '" + got + "'");
     }
   }
 
   // The served board agrees: its seq is the stored one and every acked topic is on it.
   try {
-    const json snap = json::parse(http_get(port, "/api/events/" + o.slug));
+    const auto body = http_get(port, "/api/events/" + o.slug);
+    if (!body) throw std::runtime_error("GET /api/events/" + o.slug + " failed");
+    const json snap = json::parse(*body);
     if (snap.value("seq", -1LL) != n) {
-      fail(when + ": the server serves seq " + std::to_string(snap.value("seq", -1LL)) + " but " + std::to_string(n) + " are stored");
+      fail(when + ": the server serves seq " + std::to_string(snap.value("seq", -1LL)) + " but " + std::to_string(n) +
+           " are stored");
     }
     std::set<std::string> titles, names;
     for (const auto& t : snap["board"]["topics"]) titles.insert(t.value("title", ""));
@@ -311,7 +301,8 @@ void inject_loss(const Options& o, const std::vector<Acked>& acked) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(o.db.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   const std::string sql = "DELETE FROM events WHERE slug = '" + o.slug + "' AND seq >= " + std::to_string(top) +
-                          "; UPDATE boards SET last_seq = " + std::to_string(top - 1) + " WHERE slug = '" + o.slug + "';";
+                          "; UPDATE boards SET last_seq = " + std::to_string(top - 1) + " WHERE slug = '" + o.slug +
+                          "';";
   sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   sqlite3_close(db);
   std::cerr << "crashtest: injected the loss of seq " << top << " and later\n";
@@ -321,19 +312,28 @@ void inject_loss(const Options& o, const std::vector<Acked>& acked) {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"boardwalk-crashtest: kill -9 a boardwalk server under load and check that no acknowledged change is lost"};
+  CLI::App app{
+      "boardwalk-crashtest: kill -9 a boardwalk server under load and check that no acknowledged change is lost"};
   app.add_option("--server", o.server, "the boardwalk binary")->required()->check(CLI::ExistingFile);
   app.add_option("--db", o.db, "database file (default: a new one in a temporary directory)");
-  app.add_option("--kills", o.kills, "how many times to kill -9 the server")->capture_default_str()->check(CLI::Range(1, 10000));
-  app.add_option("--clients", o.clients, "concurrent writing clients")->capture_default_str()->check(CLI::Range(1, 500));
-  app.add_option("--window", o.window, "requests in flight per client")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_option("--kills", o.kills, "how many times to kill -9 the server")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--clients", o.clients, "concurrent writing clients")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+  app.add_option("--window", o.window, "requests in flight per client")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   app.add_option("--min-ms", o.min_ms, "shortest time under load before a kill")->capture_default_str();
   app.add_option("--max-ms", o.max_ms, "longest time under load before a kill")->capture_default_str();
   app.add_option("--seed", o.seed, "random seed (0: from the clock)");
   app.add_option("--deadline", o.deadline_s, "give up (and fail) after this many seconds")->capture_default_str();
   app.add_option("--durability", o.durability, "passed to the server")->capture_default_str();
   app.add_flag("--keep", o.keep, "keep the database and logs");
-  app.add_flag("--inject-loss", o.inject_loss, "self-test of the checks: after the first kill, delete the last acknowledged change from the database (the run must then fail)");
+  app.add_flag("--inject-loss", o.inject_loss,
+               "self-test of the checks: after the first kill, delete the last acknowledged change from the database "
+               "(the run must then fail)");
   CLI11_PARSE(app, argc, argv);
   if (o.max_ms < o.min_ms) o.max_ms = o.min_ms;
   if (o.seed == 0) o.seed = static_cast<unsigned>(std::random_device{}());
@@ -344,7 +344,8 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   if (o.db.empty()) o.db = (work / "crash.db").string();
   std::cerr << "crashtest: seed " << o.seed << ", " << o.kills << " kills, " << o.clients << " clients x " << o.window
-            << " in flight, kill after " << o.min_ms << ".." << o.max_ms << " ms, db " << o.db << ", logs " << work << "\n";
+            << " in flight, kill after " << o.min_ms << ".." << o.max_ms << " ms, db " << o.db << ", logs " << work
+            << "\n";
 
   std::mt19937 rng(o.seed);
   std::uniform_int_distribution<int> delay(o.min_ms, o.max_ms);
@@ -360,11 +361,14 @@ int main(int argc, char** argv) {
   try {
     for (int round = 0; round <= o.kills; ++round) {
       if (Clock::now() > deadline) {
-        fail("deadline of " + std::to_string(o.deadline_s) + " s reached after " + std::to_string(kills_done) + " kills");
+        fail("deadline of " + std::to_string(o.deadline_s) + " s reached after " + std::to_string(kills_done) +
+             " kills");
         break;
       }
-      Server server(o.server, {"--db", o.db, "--durability", o.durability, "--rate-per-connection", "0", "--rate-per-participant", "0"},
-                    (work / ("server-" + std::to_string(round) + ".log")).string());
+      Server server(
+          o.server,
+          {"--db", o.db, "--durability", o.durability, "--rate-per-connection", "0", "--rate-per-participant", "0"},
+          (work / ("server-" + std::to_string(round) + ".log")).string());
       // After every restart (the first start too): everything acknowledged so far is there.
       verify(o, server.port(), acked, stored, "after start " + std::to_string(round));
       if (round == o.kills) {
@@ -404,7 +408,8 @@ int main(int argc, char** argv) {
   if (sqlite3_open_v2(o.db.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
     sqlite3_stmt* q = nullptr;
     sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, nullptr);
-    if (sqlite3_step(q) != SQLITE_ROW || std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) != "ok") {
+    if (sqlite3_step(q) != SQLITE_ROW ||
+        std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) != "ok") {
       fail("final integrity_check failed");
     }
     sqlite3_finalize(q);
@@ -432,8 +437,9 @@ int main(int argc, char** argv) {
                   {"failures", failures}};
   std::cout << summary.dump() << "\n";
   if (ok) {
-    std::cerr << "crashtest: OK: " << kills_done << " kills, " << acked.size() << " acknowledged changes all present, seq 1.."
-              << stored << " gap-free, integrity ok (" << seconds << " s)\n";
+    std::cerr << "crashtest: OK: " << kills_done << " kills, " << acked.size()
+              << " acknowledged changes all present, seq 1.." << stored << " gap-free, integrity ok (" << seconds
+              << " s)\n";
   } else {
     std::cerr << "crashtest: FAILED: " << kills_done << " of " << o.kills << " kills, " << failure_count()
               << " failure(s) listed above; database and logs kept in " << work << "\n";

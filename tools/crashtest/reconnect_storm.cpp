@@ -39,6 +39,7 @@
 #include "board_reference.hpp"
 #include "health_probe.hpp"
 #include "histogram.hpp"
+#include "local_http.hpp"
 #include "server_launcher.hpp"
 #include "storm_client.hpp"
 #include "storm_writer.hpp"
@@ -79,25 +80,6 @@ void fail(const std::string& what) {
 }
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-std::optional<std::string> http_get(unsigned short port, const std::string& target) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  beast::error_code ec;
-  stream.expires_after(std::chrono::seconds(30));
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return std::nullopt;
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.keep_alive(false);
-  http::write(stream, req, ec);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(boost::none);
-  if (!ec) http::read(stream, buffer, parser, ec);
-  if (ec || parser.get().result_int() != 200) return std::nullopt;
-  return parser.get().body();
-}
 
 // Waits (bounded) until `done()`; false on timeout.
 template <class F>

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "local_http.hpp"
 #include "server_launcher.hpp"
 
 namespace {
@@ -38,6 +39,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
+using boardwalk::tools::http_get;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using Ws = websocket::stream<beast::tcp_stream>;
@@ -53,21 +55,6 @@ long long rss_kib(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
   }
   return -1;
-}
-
-std::string http_get(unsigned short port, const std::string& target) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(10));
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.keep_alive(false);
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
-  return res.body();
 }
 
 std::unique_ptr<Ws> connect(asio::io_context& ioc, unsigned short port, int rcvbuf) {
@@ -126,7 +113,9 @@ int main(int argc, char** argv) {
   namespace fs = std::filesystem;
   const fs::path work = fs::temp_directory_path() / ("boardwalk-slowclients-" + std::to_string(getpid()));
   fs::create_directories(work);
-  boardwalk::tools::Server server(server_bin, {"--db", (work / "slow.db").string(), "--rate-per-connection", "0", "--rate-per-participant", "0"}, (work / "server.log").string());
+  boardwalk::tools::Server server(
+      server_bin, {"--db", (work / "slow.db").string(), "--rate-per-connection", "0", "--rate-per-participant", "0"},
+      (work / "server.log").string());
   const unsigned short port = server.port();
   std::vector<std::string> failures;
   std::mutex failures_mutex;
@@ -164,7 +153,8 @@ int main(int argc, char** argv) {
             if (type == "ack") ++subscribed;
             if (type != "change") continue;
             const long long seq = m["seq"];
-            if (last >= 0 && seq != last + 1) fail("client " + std::to_string(i) + ": seq " + std::to_string(seq) + " after " + std::to_string(last));
+            if (last >= 0 && seq != last + 1)
+              fail("client " + std::to_string(i) + ": seq " + std::to_string(seq) + " after " + std::to_string(last));
             last = seq;
             if (m.value("kind", "") != "topic_proposed") continue;
             const std::string title = m["topic"]["title"];
@@ -182,7 +172,8 @@ int main(int argc, char** argv) {
     });
   }
   const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (subscribed.load() < fast && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (subscribed.load() < fast && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   if (subscribed.load() < fast) fail("healthy clients did not all subscribe");
 
   // RSS sampler.
@@ -220,15 +211,23 @@ int main(int argc, char** argv) {
       for (long long i = 2; !stop.load(); ++i) {
         std::this_thread::sleep_until(next);
         next += interval;
-        const json a = request({{"type", "propose_topic"}, {"id", i}, {"title", "lat " + std::to_string(now_ns())}, {"description", desc}});
-        if (a["type"] == "ack") ++acked; else ++errors;
+        const json a = request({{"type", "propose_topic"},
+                                {"id", i},
+                                {"title", "lat " + std::to_string(now_ns())},
+                                {"description", desc}});
+        if (a["type"] == "ack")
+          ++acked;
+        else
+          ++errors;
       }
     } catch (const std::exception& e) {
       if (!stop.load()) fail(std::string("writer: ") + e.what());
     }
   });
 
-  const auto connections = [&] { return json::parse(http_get(port, "/healthz")).value("connections", -1LL); };
+  const auto connections = [&] {
+    return json::parse(http_get(port, "/healthz", std::chrono::seconds(10)).value_or("")).value("connections", -1LL);
+  };
   phase = 1;
   std::this_thread::sleep_for(std::chrono::seconds(phase_a));
   const long long conns_before = connections();
