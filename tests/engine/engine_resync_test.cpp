@@ -11,8 +11,6 @@ namespace {
 using domain::Id;
 using domain::Seq;
 
-
-
 // The changes a live subscriber saw, by seq, as the exact text sent.
 std::map<Seq, std::string> changes_by_seq(const FakeSubscriber& s) {
   std::map<Seq, std::string> out;
@@ -61,24 +59,36 @@ class ResyncHelpers : public EngineTest {
     ASSERT_EQ(current_seq(), setup_seq_ + 8);
   }
 
-  static void expect_snapshot(const Resync& r, Seq seq) {
-    ASSERT_EQ(r.before_ack.size(), 1u);
-    EXPECT_EQ(r.before_ack[0]["type"], "snapshot");
-    EXPECT_EQ(r.before_ack[0]["seq"], seq);
-    EXPECT_EQ(r.ack["type"], "ack");
-    EXPECT_EQ(r.ack["mode"], "snapshot");
-    EXPECT_EQ(r.ack["seq"], seq);
+  // Checks a whole subscribe answer; used as EXPECT_TRUE(is_snapshot(...)) so that every
+  // check is in the test body and a failure names what differed.
+  static ::testing::AssertionResult is_snapshot(const Resync& r, Seq seq) {
+    if (r.before_ack.size() != 1) {
+      return ::testing::AssertionFailure() << r.before_ack.size() << " messages before the ack, expected one snapshot";
+    }
+    const json& snap = r.before_ack[0];
+    if (snap.value("type", "") != "snapshot" || snap.value("seq", Seq{-1}) != seq) {
+      return ::testing::AssertionFailure() << "expected a snapshot at seq " << seq << ", got " << snap.dump();
+    }
+    return is_ack(r, "snapshot", seq);
   }
-  static void expect_replay(const Resync& r, Seq since, Seq seq) {
+  static ::testing::AssertionResult is_replay(const Resync& r, Seq since, Seq seq) {
     std::vector<std::int64_t> seqs;
     for (const auto& m : r.before_ack) {
-      EXPECT_EQ(m["type"], "change");
+      if (m.value("type", "") != "change") return ::testing::AssertionFailure() << "not a change: " << m.dump();
       seqs.push_back(m.value("seq", std::int64_t{-1}));
     }
-    EXPECT_EQ(seqs, range(since + 1, seq));
-    EXPECT_EQ(r.ack["type"], "ack");
-    EXPECT_EQ(r.ack["mode"], "replay");
-    EXPECT_EQ(r.ack["seq"], seq);
+    if (seqs != range(since + 1, seq)) {
+      return ::testing::AssertionFailure()
+             << "replayed " << json(seqs).dump() << ", expected seqs " << since + 1 << ".." << seq;
+    }
+    return is_ack(r, "replay", seq);
+  }
+  static ::testing::AssertionResult is_ack(const Resync& r, const std::string& mode, Seq seq) {
+    if (r.ack.value("type", "") != "ack" || r.ack.value("mode", "") != mode || r.ack.value("seq", Seq{-1}) != seq) {
+      return ::testing::AssertionFailure()
+             << "expected an ack in mode " << mode << " at seq " << seq << ", got " << r.ack.dump();
+    }
+    return ::testing::AssertionSuccess();
   }
 };
 
@@ -86,9 +96,9 @@ using EngineSubscribeTest = ResyncHelpers;
 using EngineResyncTest = ResyncHelpers;
 
 TEST_F(EngineSubscribeTest, WithoutSinceASnapshotThenTheAck) {
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Resync r = resubscribe(std::nullopt);
-  expect_snapshot(r, setup_seq_ + 8);
+  EXPECT_TRUE(is_snapshot(r, setup_seq_ + 8));
   const json& board = r.before_ack.at(0)["board"];
   EXPECT_EQ(board, snapshot()["board"]);
   EXPECT_EQ(board["topics"].size(), 2u);
@@ -99,14 +109,14 @@ TEST_F(EngineSubscribeTest, WithoutSinceASnapshotThenTheAck) {
 TEST_F(EngineSubscribeTest, SinceInsideTheWindowReplaysExactlyTheMissedChanges) {
   const Conn live = connect();
   ASSERT_EQ(subscribe(live)["type"], "ack");
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Seq now = setup_seq_ + 8;
   ASSERT_TRUE(live->wait_change(now));
   const auto seen_live = changes_by_seq(*live);
 
   for (const Seq since : {Seq{0}, Seq{3}, setup_seq_ + 4, now - 1}) {
     const Resync r = resubscribe(since);
-    expect_replay(r, since, now);
+    EXPECT_TRUE(is_replay(r, since, now));
     // Byte for byte what live subscribers got.
     for (std::size_t i = 0; i < r.before_ack.size(); ++i) {
       const Seq seq = r.before_ack[i]["seq"].get<Seq>();
@@ -116,18 +126,18 @@ TEST_F(EngineSubscribeTest, SinceInsideTheWindowReplaysExactlyTheMissedChanges) 
     }
   }
   // Up to date: nothing to replay, but still a replay.
-  expect_replay(resubscribe(now), now, now);
+  EXPECT_TRUE(is_replay(resubscribe(now), now, now));
 }
 
 TEST_F(EngineSubscribeTest, SinceNewerThanTheBoardGetsASnapshot) {
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Seq now = setup_seq_ + 8;
-  expect_snapshot(resubscribe(now + 1), now);
-  expect_snapshot(resubscribe(now + 1000), now);
+  EXPECT_TRUE(is_snapshot(resubscribe(now + 1), now));
+  EXPECT_TRUE(is_snapshot(resubscribe(now + 1000), now));
 }
 
 TEST_F(EngineSubscribeTest, AfterTheAckEveryLaterChangeArrivesExactlyOnce) {
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Seq now = setup_seq_ + 8;
   const Conn c = connect();
   ASSERT_EQ(subscribe(c, kSlug, setup_seq_)["mode"], "replay");
@@ -159,21 +169,21 @@ class EngineSmallWindowTest : public ResyncHelpers {
 };
 
 TEST_F(EngineSmallWindowTest, SinceOlderThanTheWindowGetsASnapshot) {
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Seq now = setup_seq_ + 8;
-  expect_replay(resubscribe(now - 3), now - 3, now);  // the oldest replayable point
-  expect_replay(resubscribe(now - 1), now - 1, now);
-  expect_snapshot(resubscribe(now - 4), now);          // one change too old: never partial
-  expect_snapshot(resubscribe(0), now);
-  expect_snapshot(resubscribe(-5), now);
+  EXPECT_TRUE(is_replay(resubscribe(now - 3), now - 3, now));  // the oldest replayable point
+  EXPECT_TRUE(is_replay(resubscribe(now - 1), now - 1, now));
+  EXPECT_TRUE(is_snapshot(resubscribe(now - 4), now));  // one change too old: never partial
+  EXPECT_TRUE(is_snapshot(resubscribe(0), now));
+  EXPECT_TRUE(is_snapshot(resubscribe(-5), now));
 }
 
 TEST_F(EngineSmallWindowTest, TheWindowIsRebuiltOnLoad) {
-  make_history();
+  ASSERT_NO_FATAL_FAILURE(make_history());
   const Seq now = setup_seq_ + 8;
   restart();
-  expect_replay(resubscribe(now - 3), now - 3, now);
-  expect_snapshot(resubscribe(now - 4), now);
+  EXPECT_TRUE(is_replay(resubscribe(now - 3), now - 3, now));
+  EXPECT_TRUE(is_snapshot(resubscribe(now - 4), now));
 }
 
 // --- restart ----------------------------------------------------------------------------------
@@ -213,7 +223,7 @@ TEST_F(EngineResyncTest, ARestartedEngineHasTheSameBoardAndSeqAndResumesReplay) 
   // The offline phone resubscribes with its last seq and gets exactly what it missed, the same
   // bytes live subscribers got before the restart.
   const Resync r = resubscribe(seen_by_client);
-  expect_replay(r, seen_by_client, seq);
+  EXPECT_TRUE(is_replay(r, seen_by_client, seq));
   for (std::size_t i = 0; i < r.before_ack.size(); ++i) {
     EXPECT_EQ(r.texts_before_ack[i], live_texts.at(r.before_ack[i]["seq"].get<Seq>()));
   }
