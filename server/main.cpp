@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -16,12 +17,14 @@
 #include <thread>
 #include <vector>
 
+#include "app/cpu_count.hpp"
 #include "app/demo.hpp"
 #include "app/event_file.hpp"
 #include "app/organizer_codes.hpp"
 #include "app/process_lock.hpp"
 #include "engine/engine.hpp"
 #include "engine/secrets.hpp"
+#include "net/broadcaster.hpp"
 #include "net/listener.hpp"
 #include "net/websocket_session.hpp"
 #include "storage/backup.hpp"
@@ -42,7 +45,7 @@ struct Options {
   std::string web_root = BOARDWALK_DEFAULT_WEB_ROOT;
   std::string public_url;
   std::string durability = "full";
-  unsigned threads = 2;
+  unsigned threads = 0;  // 0: one per CPU this process may run on
   unsigned coalesce_ms = 50;
   bool no_demo = false;
   std::string log_level = "info";
@@ -84,8 +87,8 @@ Result<Opened> open_database(const Options& o) {
   engine::EngineOptions engine_options;
   engine_options.participant_rate = o.rate_per_participant;
   engine_options.connections_per_participant = o.max_connections_per_participant;
-  // Under load each event's subscribers get one shared frame per interval (0: every change at once).
-  engine_options.broadcast_interval = std::chrono::milliseconds(o.coalesce_ms);
+  // A connection may fall this far behind its event's changes before it is closed to resync.
+  engine_options.feed_retain_bytes = net::ServerLimits{}.send_queue_bytes;
   auto engine = std::make_unique<engine::Engine>(*opened->store, engine_options);
   if (auto s = engine->load(); !s) return s.error();
   return Opened{std::move(*lock), std::move(opened->store), std::move(engine)};
@@ -240,7 +243,12 @@ int serve(const Options& o) {
   context.limits.connections_per_ip = o.max_connections_per_ip;
   context.limits.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
   context.tls = tls.get();
-  boost::asio::io_context ioc(static_cast<int>(o.threads));
+  const unsigned threads = o.threads > 0 ? o.threads : std::min(app::usable_cpus(), 64U);
+  boost::asio::io_context ioc(static_cast<int>(threads));
+  // Under load each subscriber gets at most one frame of changes per interval (0: no pacing).
+  net::Broadcaster broadcaster(ioc, std::chrono::milliseconds(o.coalesce_ms));
+  context.broadcaster = &broadcaster;
+  engine.on_changes([&broadcaster] { broadcaster.wake(); });
   auto listener = std::make_shared<net::Listener>(ioc, context);
   if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);
   const std::string url = base_url(o, listener->port());
@@ -254,7 +262,7 @@ int serve(const Options& o) {
   }
   engine.start();
   listener->run();
-  spdlog::info("listening on {}/ (database {}, web root {}, {} threads)", url, o.db, o.web_root, o.threads);
+  spdlog::info("listening on {}/ (database {}, web root {}, {} threads)", url, o.db, o.web_root, threads);
 
   // SIGINT/SIGTERM: stop accepting, close every WebSocket with "going away", give the
   // closes a moment to go out, then let the engine finish what is queued and exit 0.
@@ -272,7 +280,7 @@ int serve(const Options& o) {
   });
 
   std::vector<std::thread> workers;
-  for (unsigned i = 1; i < o.threads; ++i) workers.emplace_back([&] { ioc.run(); });
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
   engine.stop();                 // finishes queued requests and commits
@@ -300,10 +308,12 @@ int main(int argc, char** argv) {
                  "full (survives power loss), normal (survives a crash), off (benchmarks only)")
       ->check(CLI::IsMember({"full", "normal", "off"}))
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "network threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+  app.add_option("--threads", o.threads, "network threads (0: one per CPU this process may run on)")
+      ->check(CLI::Range(0u, 64u))
+      ->capture_default_str();
   app.add_option("--coalesce-ms", o.coalesce_ms,
-                 "under load, send each event's changes to its subscribers at most once per this many ms, as one frame "
-                 "(0: every change at once)")
+                 "under load, send each subscriber its event's new changes at most once per this many ms, as one "
+                 "frame (0: as fast as the network takes them)")
       ->check(CLI::Range(0u, 1000u))
       ->capture_default_str();
   app.add_flag("--no-demo", o.no_demo, "do not create the demo event in an empty database");

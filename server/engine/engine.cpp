@@ -54,7 +54,7 @@ Status Engine::rebuild(const std::string& slug) {
   fresh.recent = std::move(loaded->recent);
   fresh.recent_first = loaded->recent_first;
   auto& slot = boards_[slug];
-  fresh.subscribers = std::move(slot.subscribers);  // connections stay subscribed
+  fresh.feed = std::move(slot.feed);  // subscribers keep reading where they are
   slot = std::move(fresh);
   event_count_ = boards_.size();
   return Ok{};
@@ -96,6 +96,7 @@ Result<domain::Seq> Engine::apply_now(const std::string& slug, const std::vector
   for (const auto& c : changes) {
     record_committed(slot, protocol::make_frame(dump(protocol::encode_change(c, slug, Audience::clients))));
   }
+  appended_ = false;  // nobody can be subscribed before start()
   event_count_ = boards_.size();
   return slot.board.seq();
 }
@@ -112,6 +113,11 @@ std::vector<std::string> Engine::event_slugs() const {
 }
 
 // --- the writer thread --------------------------------------------------------------------
+
+void Engine::on_changes(std::function<void()> listener) {
+  if (thread_.joinable()) throw std::logic_error("on_changes after start()");
+  on_changes_ = std::move(listener);
+}
 
 void Engine::start() {
   stopping_ = false;
@@ -133,7 +139,6 @@ void Engine::stop() {
 
 void Engine::release_connections() {
   if (thread_.joinable()) throw std::logic_error("release_connections while running");
-  for (auto& [slug, slot] : boards_) slot.subscribers.clear();
   connections_.clear();
   pending_.clear();
 }
@@ -148,21 +153,11 @@ void Engine::post(Job job) {
 
 void Engine::run() {
   std::vector<Job> batch;
-  std::optional<std::chrono::steady_clock::time_point> next_broadcast;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
-      const auto ready = [&] { return stopping_ || !queue_.empty(); };
-      if (next_broadcast) {
-        wake_.wait_until(lock, *next_broadcast, ready);
-      } else {
-        wake_.wait(lock, ready);
-      }
-      if (queue_.empty() && stopping_) {
-        lock.unlock();
-        broadcast_due(true);  // subscribers get every stored change before the end
-        return;               // stopping, and everything queued has been done
-      }
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;  // stopping, and everything queued has been done
       batch.swap(queue_);
     }
     // Commands are decided in order and committed together; anything that reads state
@@ -178,7 +173,6 @@ void Engine::run() {
     }
     flush();
     batch.clear();
-    next_broadcast = broadcast_due(false);
   }
 }
 
@@ -277,26 +271,28 @@ void Engine::flush() {
   std::vector<std::string> to_rebuild;
   for (auto& p : pending_) {
     if (!p.change) {
-      p.connection->deliver_reply(p.reply);
+      p.connection->deliver(p.reply);
       continue;
     }
     if (p.joined_as) connections_[p.connection.get()].joining = false;
     if (!committed) {
-      p.connection->deliver_reply(protocol::encode_error(
+      p.connection->deliver(protocol::encode_error(
           p.id, make_error("storage_error", "the change could not be stored; nothing changed, try again")));
       if (std::find(to_rebuild.begin(), to_rebuild.end(), p.slug) == to_rebuild.end()) to_rebuild.push_back(p.slug);
       continue;
     }
     if (p.joined_as) bind(p.connection.get(), p.slug, *p.joined_as);
-    p.connection->deliver_reply(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
+    // The ack is queued before the change reaches the feed: the sender hears of its own change
+    // first, and never sees it without knowing it is the answer to its request.
+    p.connection->deliver(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
     if (BoardSlot* slot = find(p.slug)) record_committed(*slot, p.public_frame);
     if (p.removed) close_participant(p.slug, *p.removed);
   }
   pending_.clear();
+  if (appended_ && on_changes_) on_changes_();
+  appended_ = false;
   // The in-memory boards ran ahead of the disk: put them back to what is stored.
   for (const auto& slug : to_rebuild) {
-    // Earlier groups' stored changes still waiting for their tick go out before the reload.
-    if (BoardSlot* slot = find(slug)) broadcast(*slot, std::chrono::steady_clock::now());
     if (auto s = rebuild(slug); !s) {
       spdlog::critical("cannot reload event '{}' after a failed commit: {}", slug, s.error().message);
       if (BoardSlot* slot = find(slug)) slot->needs_reload = true;
@@ -318,78 +314,15 @@ void Engine::record_committed(BoardSlot& slot, const Frame& frame) {
     slot.recent.pop_front();
     ++slot.recent_first;
   }
-  if (slot.subscribers.empty()) return;  // a later subscriber gets it by replay or snapshot
-  if (options_.broadcast_interval.count() > 0) {
-    slot.outbox.push_back(frame);  // sent by broadcast_due() at the end of this batch
-    return;
-  }
-  // Serialize once, send many: every subscriber queues the same immutable buffer.
-  for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
+  // Serialized once, for every subscriber: each connection copies it from the feed when it
+  // writes, together with whatever else it has not sent yet.
+  feed(slot).append(*frame);
+  appended_ = true;
 }
 
-void Engine::broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point now) {
-  if (slot.outbox.empty()) return;
-  Frame frame;
-  if (slot.outbox.size() == 1) {
-    frame = std::move(slot.outbox.front());
-  } else {
-    // One frame of JSON Lines for the whole tick, built once and shared by every subscriber:
-    // each session then writes it without copying, whatever the number of subscribers.
-    std::size_t size = slot.outbox.size() - 1;
-    for (const auto& f : slot.outbox) size += f->size();
-    std::string joined;
-    joined.reserve(size);
-    for (const auto& f : slot.outbox) {
-      if (!joined.empty()) joined.push_back('\n');
-      joined.append(*f);
-    }
-    frame = protocol::make_frame(std::move(joined));
-  }
-  slot.outbox.clear();
-  slot.last_broadcast = now;
-  slot.older_frame = std::move(slot.last_frame);
-  slot.older_frame_own_refs = slot.last_frame_own_refs;
-  slot.last_frame = frame;
-  slot.last_frame_own_refs = frame.use_count() - 1;  // without the local `frame`
-  for (const auto& [raw, subscriber] : slot.subscribers) subscriber->deliver(frame);
-}
-
-bool Engine::last_tick_written(const BoardSlot& slot) {
-  if (!slot.last_frame) return true;
-  // Sessions drop their reference once the frame is written (or copied into a bigger one).
-  const long writing = slot.last_frame.use_count() - slot.last_frame_own_refs;
-  // A session still holding the tick before it as well is not keeping up: it is not waited
-  // for (its queue cap deals with it), so one stalled client cannot slow everyone's ticks.
-  const long stalled = slot.older_frame ? slot.older_frame.use_count() - slot.older_frame_own_refs : 0;
-  const long stragglers = static_cast<long>(slot.subscribers.size() / 32);
-  return writing <= stalled + stragglers;
-}
-
-std::optional<std::chrono::steady_clock::time_point> Engine::broadcast_due(bool everything) {
-  // While the network is still writing the last tick to many subscribers, the next one waits
-  // (checked every kPoll, at most kMaxHold): sending it meanwhile would only make sessions
-  // copy ticks together and queue writes behind writes, so under heavy fan-out the tick rate
-  // follows what the network threads can write, and each client gets one frame per tick.
-  constexpr auto kPoll = std::chrono::milliseconds(2);
-  constexpr auto kMaxHold = std::chrono::milliseconds(500);
-  std::optional<std::chrono::steady_clock::time_point> next;
-  const auto later = [&](std::chrono::steady_clock::time_point t) {
-    if (!next || t < *next) next = t;
-  };
-  const auto now = std::chrono::steady_clock::now();
-  for (auto& [slug, slot] : boards_) {
-    if (slot.outbox.empty()) continue;
-    // A change after a quiet interval goes out at once; under load, once per interval.
-    const auto due = slot.last_broadcast + options_.broadcast_interval;
-    if (!everything && now < due) {
-      later(due);
-    } else if (!everything && now < slot.last_broadcast + kMaxHold && !last_tick_written(slot)) {
-      later(std::min(now + kPoll, slot.last_broadcast + kMaxHold));
-    } else {
-      broadcast(slot, now);
-    }
-  }
-  return next;
+ChangeFeed& Engine::feed(BoardSlot& slot) {
+  if (!slot.feed) slot.feed = std::make_shared<ChangeFeed>(options_.feed_retain_bytes);
+  return *slot.feed;
 }
 
 Frame Engine::snapshot_frame(BoardSlot& slot) {
@@ -425,12 +358,6 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const
   }
   Connection& conn = connections_[connection.get()];
   conn.handle = connection;
-  if (!conn.subscribed.empty()) {
-    if (BoardSlot* old = find(conn.subscribed)) old->subscribers.erase(connection.get());
-  }
-  // Changes waiting for the next tick go to the current subscribers now: the newcomer gets
-  // them below (replay or snapshot), and must not get them again from that tick.
-  broadcast(*slot, std::chrono::steady_clock::now());
   const domain::Seq seq = slot->board.seq();
   const bool can_replay = request.since && *request.since <= seq && *request.since + 1 >= slot->recent_first;
   if (can_replay) {
@@ -440,9 +367,13 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const
   } else {
     connection->deliver(snapshot_frame(*slot));
   }
+  // Every stored change up to `seq` is in the feed (reads run after the pending group's
+  // commit), so the feed's end is exactly where the snapshot or replay stops: no gap, no repeat.
+  // Nothing is appended before this returns, so following before the ack goes out is safe, and
+  // a client that has the ack is following.
+  const ChangeFeed& changes = feed(*slot);
+  connection->follow(slot->feed, changes.end());
   connection->deliver(protocol::encode_ack(id, seq, {{"mode", can_replay ? "replay" : "snapshot"}}));
-  slot->subscribers[connection.get()] = connection;
-  conn.subscribed = request.event;
 }
 
 void Engine::do_auth(const SubscriberPtr& connection, const json& id, const protocol::AuthRequest& request) {
@@ -478,7 +409,6 @@ void Engine::disconnect(const Subscriber* connection) {
   post(Task([this, connection] {
     const auto it = connections_.find(connection);
     if (it == connections_.end()) return;
-    if (BoardSlot* slot = find(it->second.subscribed)) slot->subscribers.erase(connection);
     unbind(connection);
     connections_.erase(it);
   }));

@@ -3,7 +3,9 @@
 // the boards. Commands that arrive while a commit is running are decided together and
 // committed in one transaction (group commit); nobody hears of a change (ack or broadcast)
 // before its transaction is on disk. Network threads only enqueue; they never wait for
-// SQLite, and the writer never waits for the network (Subscriber::deliver only queues).
+// SQLite, and the writer never waits for the network: answers are queued (Subscriber::deliver)
+// and committed changes are appended once to the event's ChangeFeed, which every subscribed
+// connection reads at its own pace.
 #pragma once
 
 #include <atomic>
@@ -40,12 +42,10 @@ struct EngineOptions {
   // Connections one participant may have authenticated at once (phone, laptop, a reconnect
   // that overlaps the old connection's timeout).
   std::size_t connections_per_participant = 0;  // 0 = no limit; --max-connections-per-participant
-  // Under load, each event's subscribers get its committed changes at most once per this
-  // interval, joined into one shared frame (JSON Lines); a change after a quiet interval goes
-  // out at once. Fan-out then costs subscribers x ticks, not subscribers x changes: at 10,000
-  // clients and 200 changes/s that is 200,000 deliveries/s instead of 2,000,000.
-  // 0 = every change is delivered on its own as soon as it is stored (--coalesce-ms).
-  std::chrono::milliseconds broadcast_interval{0};
+  // Each event's change feed keeps this many bytes of its newest changes for connections to
+  // read from (engine/change_feed.hpp); a connection further behind must resync. The server
+  // sets it to its per-connection send cap.
+  std::size_t feed_retain_bytes = 1024 * 1024;
   // A board snapshot is stored after every this many committed changes of an event (and on
   // stop()), so a restart replays at most this many changes after it. Replay costs about
   // 2.8 us per change (JSON parse + apply), so 50,000 is <= 0.15 s of start-up even after a
@@ -69,6 +69,9 @@ class Engine {
 
   // Rebuilds every board from the store. Call once, before start().
   Status load();
+  // `listener` runs on the writer thread after changes were appended to any feed (once per
+  // group commit), so the network can go and read them. It must not block. Before start().
+  void on_changes(std::function<void()> listener);
   void start();
   // Finishes every queued request (commits included), then stops the writer thread.
   void stop();
@@ -98,16 +101,11 @@ class Engine {
  private:
   struct BoardSlot {
     domain::Board board;
-    std::unordered_map<const Subscriber*, SubscriberPtr> subscribers;
     std::deque<protocol::Frame> recent;  // public change frames, seq recent_first..board.seq()
-    // Committed changes not yet sent to the subscribers (broadcast_interval > 0), in seq order.
-    std::vector<protocol::Frame> outbox;
-    std::chrono::steady_clock::time_point last_broadcast{};
-    // The last two broadcast frames and how many references the engine itself held on each
-    // when it was sent: the rest belong to sessions that have not written it yet.
-    protocol::Frame last_frame, older_frame;
-    long last_frame_own_refs = 0, older_frame_own_refs = 0;
     domain::Seq recent_first = 1;
+    // Every committed change, for the subscribers to read; survives rebuild() (it only ever
+    // holds stored changes).
+    std::shared_ptr<ChangeFeed> feed;
     protocol::Frame snapshot;  // cached for snapshot_seq
     domain::Seq snapshot_seq = -1;
     // Set when the board could not be reloaded after a failed commit: its memory may hold
@@ -115,7 +113,6 @@ class Engine {
     bool needs_reload = false;
   };
   struct Connection {
-    std::string subscribed;  // event slug this connection receives changes of
     std::string joined;      // event slug the participant belongs to
     domain::Id participant = 0;
     bool joining = false;
@@ -147,14 +144,9 @@ class Engine {
   void run();
   void stage(CommandJob& job);
   void flush();
+  // A stored change: into the replay window and the event's feed.
   void record_committed(BoardSlot& slot, const protocol::Frame& frame);
-  // Sends the slot's outbox to its subscribers as one frame.
-  void broadcast(BoardSlot& slot, std::chrono::steady_clock::time_point now);
-  // Whether (nearly) every subscriber that keeps up has written the last broadcast frame.
-  static bool last_tick_written(const BoardSlot& slot);
-  // Broadcasts every outbox whose interval has passed (all of them if `everything`); returns
-  // when the next one is due, if any is waiting.
-  std::optional<std::chrono::steady_clock::time_point> broadcast_due(bool everything);
+  ChangeFeed& feed(BoardSlot& slot);
   Status rebuild(const std::string& slug);
 
   void do_subscribe(const SubscriberPtr& connection, const nlohmann::json& id,
@@ -176,6 +168,8 @@ class Engine {
   std::map<std::pair<std::string, domain::Id>, TokenBucket> rates_;
   std::vector<Pending> pending_;
   std::atomic<std::size_t> event_count_{0};
+  std::function<void()> on_changes_;
+  bool appended_ = false;  // a feed grew since on_changes_ last ran
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,6 +1,6 @@
-// What the engine needs of a connection: somewhere to put frames. Sessions implement it on
-// top of sockets; tests implement it with a vector. deliver() is called from the writer
-// thread and must never block: it queues and returns.
+// What the engine needs of a connection: somewhere to put the answers to its own requests, and
+// a change feed to follow once it subscribed. Sessions implement it on top of sockets; tests
+// implement it with a vector. Both are called from the writer thread and must never block.
 //
 // The engine knows a connection by its address until Engine::disconnect() is called for it,
 // so every Subscriber must call disconnect() before it is destroyed (sessions do so when
@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/change_feed.hpp"
 #include "protocol/messages.hpp"
 
 namespace boardwalk::engine {
@@ -21,10 +22,13 @@ class Subscriber {
   Subscriber& operator=(const Subscriber&) = delete;
   virtual ~Subscriber() = default;
 
+  // An answer for this connection alone (ack, error, snapshot, replayed change), to be sent
+  // in this order and as soon as possible. Queues and returns.
   virtual void deliver(const protocol::Frame& frame) = 0;
-  // The ack or error answering this connection's own request. Same queue and order as
-  // deliver(); a connection may send it sooner (it never waits for batching).
-  virtual void deliver_reply(const protocol::Frame& frame) { deliver(frame); }
+  // From now on this connection receives `feed` from byte `from` on (where the snapshot or
+  // replay just delivered ends), instead of any feed it followed before. The connection reads
+  // the feed when it is ready to write; the engine never pushes changes to it.
+  virtual void follow(std::shared_ptr<const ChangeFeed> feed, ChangeFeed::Offset from) = 0;
   // Ends the connection with `reason` (e.g. its participant was removed). Thread-safe; the
   // default does nothing, for subscribers that are not connections.
   virtual void close(const std::string& /*reason*/) {}

@@ -21,11 +21,14 @@ class context;
 namespace boardwalk::net {
 
 class WebsocketSession;
+class Broadcaster;
 
 struct ServerLimits {
   std::size_t max_message_bytes = 16 * 1024;  // one client request
-  // Per connection; over it the client is too slow and is closed (it resyncs by seq). 1 MiB
-  // holds thousands of changes or a large snapshot; the frame being written adds up to as much.
+  // Per connection, for queued answers and for changes not sent yet (each); over it the client
+  // is too slow and is closed (it resyncs by seq). 1 MiB holds thousands of changes or a large
+  // snapshot; the frame being written adds up to as much. The engine's change feeds keep this
+  // much (EngineOptions::feed_retain_bytes), so a client within the cap can always catch up.
   std::size_t send_queue_bytes = 1024 * 1024;
   std::size_t max_http_body_bytes = 8 * 1024;
   double connection_rate = 20;  // requests per second per connection (bursts of 3x); 0 = off
@@ -40,6 +43,7 @@ struct ServerContext {
   explicit ServerContext(engine::Engine& e) : engine(e) {}
 
   engine::Engine& engine;
+  Broadcaster* broadcaster = nullptr;  // sends the change feeds to the sessions that follow them
   std::string web_root;
   std::string public_url;  // for join links and QR codes; empty = derive from Host
   // Origins allowed to open a WebSocket besides the page's own (Origin matching Host).

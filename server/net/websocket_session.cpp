@@ -92,9 +92,7 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
   if (ec) {
     {
       std::lock_guard lock(mutex_);
-      closing_ = true;
-      queue_.clear();
-      queued_bytes_ = 0;
+      stop_queueing_locked();
     }
     context_.engine.disconnect(this);
     const auto n = --context_.connections;
@@ -109,15 +107,15 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
     return;
   }
   if (!ws_.got_text()) {
-    reply_now(protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary")));
+    deliver(protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary")));
   } else {
     const auto data = buffer_.cdata();
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
     auto decoded = protocol::decode_request(text);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
-      reply_now(protocol::encode_error(failure->id, failure->error));
+      deliver(protocol::encode_error(failure->id, failure->error));
     } else if (!requests_.take()) {
-      reply_now(protocol::encode_error(
+      deliver(protocol::encode_error(
           std::get<protocol::Request>(decoded).id,
           make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
     } else {
@@ -129,33 +127,27 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
 }
 
 template <class Stream>
-void BasicWebsocketSession<Stream>::reply_now(const protocol::Frame& frame) {
-  enqueue(frame);
-}
-
-template <class Stream>
-void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) {
-  enqueue(frame);
+void BasicWebsocketSession<Stream>::stop_queueing_locked() {
+  closing_ = true;
+  replies_.clear();
+  reply_bytes_ = 0;
+  feed_.reset();
 }
 
 // Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
-// Batching happens upstream (the engine sends each event's changes once per tick, as one
-// shared frame) and here: whatever queues while a write is in flight goes out as the next frame.
 template <class Stream>
-void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame) {
+void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) {
   bool post_write = false;
   bool overflow = false;
   {
     std::lock_guard lock(mutex_);
     if (closing_) return;
-    if (queued_bytes_ + frame->size() > context_.limits.send_queue_bytes) {
+    if (reply_bytes_ + frame->size() > context_.limits.send_queue_bytes) {
       overflow = true;
-      closing_ = true;
-      queue_.clear();
-      queued_bytes_ = 0;
+      stop_queueing_locked();
     } else {
-      queue_.push_back(frame);
-      queued_bytes_ += frame->size();
+      replies_.push_back(frame);
+      reply_bytes_ += frame->size();
       if (!write_scheduled_) post_write = write_scheduled_ = true;
     }
   }
@@ -168,38 +160,98 @@ void BasicWebsocketSession<Stream>::enqueue(const protocol::Frame& frame) {
   if (post_write) net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
 }
 
+// Runs on the writer thread, right after this connection's snapshot or replay was delivered.
+template <class Stream>
+void BasicWebsocketSession<Stream>::follow(std::shared_ptr<const engine::ChangeFeed> feed,
+                                           engine::ChangeFeed::Offset from) {
+  bool first = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_) return;
+    feed_ = std::move(feed);  // a feed followed before (another event) is not read any more
+    sent_to_ = from;
+    first = !std::exchange(following_, true);
+  }
+  if (first && context_.broadcaster != nullptr) context_.broadcaster->add(shared());
+}
+
+template <class Stream>
+FeedOffer BasicWebsocketSession<Stream>::offer_feed() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ || !feed_) return FeedOffer::nothing;
+    const auto end = feed_->end();
+    if (sent_to_ >= end) return FeedOffer::nothing;
+    if (end - sent_to_ <= context_.limits.send_queue_bytes) {
+      if (write_scheduled_) {
+        feed_waiting_ = true;  // on_write sends them as soon as this write is done
+        return FeedOffer::busy;
+      }
+      write_scheduled_ = true;
+      net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
+      return FeedOffer::started;
+    }
+    stop_queueing_locked();
+  }
+  spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
+  net::post(ws_.get_executor(),
+            [self = shared()] { self->close_with(websocket::close_code::policy_error, "too slow: resync by seq"); });
+  return FeedOffer::dropped;
+}
+
+// One frame of everything unsent: the queued answers first, then the feed's new changes.
 template <class Stream>
 void BasicWebsocketSession<Stream>::do_write() {
   if (writing_) return;  // on_write sends what queued meanwhile
+  frame_.clear();
+  bool lost = false;
   {
     std::lock_guard lock(mutex_);
-    if (queue_.empty()) {
+    sending_.swap(replies_);  // the old buffer's capacity is reused: no allocation per write
+    reply_bytes_ = 0;
+    if (feed_ && sent_to_ < feed_->end()) {
+      // Answers and changes in one contiguous frame: one system call.
+      for (const auto& reply : sending_) {
+        frame_.append(*reply);
+        frame_.push_back('\n');
+      }
+      sending_.clear();
+      const auto read = feed_->read(sent_to_, frame_);
+      if (read.lost) {
+        lost = true;
+        stop_queueing_locked();
+      } else {
+        sent_to_ = read.next;
+        frame_.pop_back();  // the feed's lines end in '\n'; a frame does not
+      }
+    }
+    if (!lost && sending_.empty() && frame_.empty()) {
       write_scheduled_ = false;
       return;
     }
-    sending_.swap(queue_);  // the old buffer's capacity is reused: no allocation per write
-    queued_bytes_ = 0;
+  }
+  if (lost) {
+    // Only when the feed dropped bytes this session had not sent: over the cap, like offer_feed.
+    spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
+    frame_.clear();
+    close_with(websocket::close_code::policy_error, "too slow: resync by seq");
+    return;
   }
   ws_.text(true);
   writing_ = true;
   if (sending_.size() == 1) {
-    // One frame queued (the usual case: one tick's broadcast or one reply): send the shared
-    // buffer itself, no copy.
+    // One answer alone (the usual reply): send the shared buffer itself, no copy.
     ws_.async_write(net::buffer(*sending_.front()),
                     beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
     return;
   }
-  // One contiguous frame of everything queued (JSON Lines): one system call, not one per
-  // event (a gathered buffer sequence costs a system call per buffer or two).
-  std::size_t size = sending_.size() - 1;
-  for (const auto& f : sending_) size += f->size();
-  frame_.clear();
-  frame_.reserve(size);
-  for (const auto& f : sending_) {
-    if (!frame_.empty()) frame_.push_back('\n');
-    frame_.append(*f);
+  if (!sending_.empty()) {
+    for (const auto& reply : sending_) {
+      if (!frame_.empty()) frame_.push_back('\n');
+      frame_.append(*reply);
+    }
+    sending_.clear();
   }
-  sending_.clear();
   ws_.async_write(net::buffer(frame_), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
 }
 
@@ -207,23 +259,29 @@ template <class Stream>
 void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
   sending_.clear();
-  // A frame that once carried a big backlog (or a snapshot) must not pin its memory.
-  if (frame_.capacity() > std::size_t{64} * 1024) std::string().swap(frame_);
+  // Ten thousand idle connections must not each keep their last frame's buffer.
+  std::string().swap(frame_);
   if (close_pending_) {
     // A close was asked for while this write was in flight: Beast allows one at a time.
     ws_.async_close(*close_pending_, [self = shared()](beast::error_code) {});
     close_pending_.reset();
     return;
   }
-  if (ec) {
+  bool more = false;
+  {
     std::lock_guard lock(mutex_);
-    closing_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
-    write_scheduled_ = false;
-    return;  // the pending read fails too and cleans up
+    if (ec) {
+      stop_queueing_locked();
+      write_scheduled_ = false;
+      return;  // the pending read fails too and cleans up
+    }
+    // Answers go out at once (with any unsent changes), and so do changes a pass found while
+    // this write was in flight: this was their turn, and waiting for the next pass would make
+    // them up to two passes late.
+    more = !replies_.empty() || std::exchange(feed_waiting_, false);
+    if (!more) write_scheduled_ = false;
   }
-  do_write();  // sends what queued meanwhile, or goes idle
+  if (more) do_write();
 }
 
 template <class Stream>
@@ -251,7 +309,7 @@ void BasicWebsocketSession<Stream>::close(const std::string& reason) {
   if (!self) return;
   {
     std::lock_guard lock(mutex_);
-    closing_ = true;  // nothing more is queued for it
+    stop_queueing_locked();  // nothing more is queued for it
   }
   spdlog::info("closing client {}: {}", endpoint_, reason);
   net::post(ws_.get_executor(), [self, reason] { self->close_with(websocket::close_code::policy_error, reason); });
@@ -263,7 +321,7 @@ void BasicWebsocketSession<Stream>::shut_down() {
   if (!self) return;  // already being destroyed
   {
     std::lock_guard lock(mutex_);
-    closing_ = true;
+    stop_queueing_locked();
   }
   net::post(ws_.get_executor(),
             [self] { self->close_with(websocket::close_code::going_away, "server shutting down"); });

@@ -1,10 +1,10 @@
 // One WebSocket client. Reads requests one at a time and hands them to the engine; the
-// engine's answers and broadcasts come back through deliver(), which only queues. While a
-// write is in flight, everything that queues up behind it goes out together as the next
-// frame (JSON Lines), so a busy client costs frames, not events (and under load the engine
-// sends each event's changes once per tick as one shared frame). The queue has a byte cap:
-// a client that cannot keep up is closed (it resyncs by seq when it comes back) instead of
-// growing memory or slowing anyone else.
+// engine's answers come back through deliver(), which only queues, and are written at once.
+// Changes of the event it subscribed to are not pushed: the session follows the event's
+// change feed and, when the Broadcaster offers (or with its next answer), writes everything
+// it has not sent yet as one frame (JSON Lines). So a busy client costs frames, not changes.
+// Answers and unsent changes have a byte cap: a client that cannot keep up is closed (it
+// resyncs by seq when it comes back) instead of growing memory or slowing anyone else.
 // The same session runs over plain TCP or TLS (BasicWebsocketSession<Stream>); shutdown only
 // sees the transport-independent WebsocketSession base.
 #pragma once
@@ -23,6 +23,7 @@
 
 #include "engine/subscriber.hpp"
 #include "engine/token_bucket.hpp"
+#include "net/broadcaster.hpp"
 #include "net/server_context.hpp"
 
 namespace boardwalk::net {
@@ -37,6 +38,9 @@ class WebsocketSession : public engine::Subscriber, public std::enable_shared_fr
  public:
   // Closes with "going away" (server shutdown). Thread-safe.
   virtual void shut_down() = 0;
+  // Starts a write of the changes it has not sent, if it has any and no write is in flight.
+  // Called by the Broadcaster, from any thread; never waits.
+  virtual FeedOffer offer_feed() = 0;
 };
 
 // The session over plain TCP (beast::tcp_stream) or TLS (beast::ssl_stream<beast::tcp_stream>);
@@ -49,8 +53,10 @@ class BasicWebsocketSession final : public WebsocketSession {
 
   void run(http::request<http::string_body> upgrade);
   void deliver(const protocol::Frame& frame) override;
+  void follow(std::shared_ptr<const engine::ChangeFeed> feed, engine::ChangeFeed::Offset from) override;
   void close(const std::string& reason) override;
   void shut_down() override;
+  FeedOffer offer_feed() override;
 
  private:
   std::shared_ptr<BasicWebsocketSession> shared() {
@@ -59,11 +65,11 @@ class BasicWebsocketSession final : public WebsocketSession {
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
-  void enqueue(const protocol::Frame& frame);
   void do_write();
   void on_write(beast::error_code ec, std::size_t bytes);
   void close_with(websocket::close_code code, const std::string& reason);
-  void reply_now(const protocol::Frame& frame);
+  // Drops what is queued and refuses more (under mutex_).
+  void stop_queueing_locked();
 
   websocket::stream<Stream> ws_;
   ServerContext& context_;
@@ -72,15 +78,20 @@ class BasicWebsocketSession final : public WebsocketSession {
   std::string ip_;
   engine::TokenBucket requests_;  // strand-only: per-connection request rate
 
-  std::mutex mutex_;                    // guards the queue: deliver() runs on the engine's thread
-  std::vector<protocol::Frame> queue_;  // swapped with sending_: no allocation per write
-  std::size_t queued_bytes_ = 0;
-  bool write_scheduled_ = false;  // a do_write is posted or a write is in flight
+  // Guards what the engine's thread (deliver, follow) and the Broadcaster touch.
+  std::mutex mutex_;
+  std::vector<protocol::Frame> replies_;  // swapped with sending_: no allocation per write
+  std::size_t reply_bytes_ = 0;
+  std::shared_ptr<const engine::ChangeFeed> feed_;  // the subscribed event's changes
+  engine::ChangeFeed::Offset sent_to_ = 0;          // feed bytes before this are written or being written
+  bool write_scheduled_ = false;                    // a do_write is posted or a write is in flight
+  bool feed_waiting_ = false;  // a pass found unsent changes while a write was in flight
+  bool following_ = false;     // added to the Broadcaster
   bool closing_ = false;
 
   // Strand-only state.
-  std::vector<protocol::Frame> sending_;  // the events in the frame being written
-  std::string frame_;                     // the frame being written (when it joins several events), reused
+  std::vector<protocol::Frame> sending_;  // the answers in the frame being written
+  std::string frame_;                     // the frame being written when it joins several messages
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <future>
 #include <latch>
 #include <memory>
@@ -55,6 +56,7 @@ class EngineTest : public ::testing::Test {
         kOther, {{domain::CreateEvent{kOther, "Other", "Europe/Prague", 0, {}}, sys},
                  {domain::AddRoom{"Hall", domain::RoomKind::open_space, 30}, sys}});
     ASSERT_TRUE(other) << other.error().message;
+    engine_->on_changes([this] { ++change_notices_; });
     engine_->start();
   }
 
@@ -87,6 +89,7 @@ class EngineTest : public ::testing::Test {
     engine_ = std::make_unique<engine::Engine>(*store_, options());
     auto loaded = engine_->load();
     ASSERT_TRUE(loaded) << loaded.error().message;
+    engine_->on_changes([this] { ++change_notices_; });
     if (start) engine_->start();
   }
 
@@ -196,6 +199,7 @@ class EngineTest : public ::testing::Test {
   domain::Seq current_seq() { return snapshot().value("seq", domain::Seq{-1}); }
 
   TempDb file_;
+  std::atomic<int> change_notices_{0};  // Engine::on_changes calls (the network's cue to send)
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<engine::Engine> engine_;
   domain::Seq setup_seq_ = 0;
