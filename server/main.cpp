@@ -20,6 +20,7 @@
 #include "app/cpu_count.hpp"
 #include "app/demo.hpp"
 #include "app/event_file.hpp"
+#include "app/file_limit.hpp"
 #include "app/organizer_codes.hpp"
 #include "app/process_lock.hpp"
 #include "engine/engine.hpp"
@@ -210,6 +211,16 @@ int backup(const Options& o) {
 }
 
 int serve(const Options& o) {
+  // Every connection is a file descriptor: take all the kernel allows, and say what that is.
+  const auto files = app::raise_file_limit();
+  if (files.soft > 0 && files.soft < 4096) {
+    spdlog::warn("this process may open only {} files, so at most about {} connections; raise the hard limit "
+                 "(ulimit -Hn, systemd LimitNOFILE=) for a big event",
+                 files.soft, files.soft > 64 ? files.soft - 64 : 0);
+  } else {
+    spdlog::info("file limit {} (was {}): room for about {} connections", files.soft, files.soft_before,
+                 files.soft > 64 ? files.soft - 64 : 0);
+  }
   if (!std::filesystem::is_directory(o.web_root)) {
     spdlog::warn("web root '{}' is not a directory; only the API will work", o.web_root);
   }

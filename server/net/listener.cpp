@@ -11,7 +11,7 @@ namespace boardwalk::net {
 namespace asio = boost::asio;
 
 Listener::Listener(asio::io_context& ioc, ServerContext& context)
-    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), context_(context) {}
+    : ioc_(ioc), acceptor_(asio::make_strand(ioc)), context_(context), pause_(acceptor_.get_executor()) {}
 
 Status Listener::open(const asio::ip::tcp::endpoint& endpoint) {
   boost::beast::error_code ec;
@@ -39,6 +39,7 @@ void Listener::stop() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
     boost::beast::error_code ec;
     self->acceptor_.close(ec);
+    self->pause_.cancel();
   });
 }
 
@@ -51,22 +52,37 @@ void Listener::do_accept() {
 }
 
 void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket socket) {
-  if (ec == asio::error::operation_aborted) return;  // stopped
+  if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;  // stopped
   if (ec) {
-    // Out of file descriptors or similar: log and keep accepting rather than die.
-    spdlog::warn("accept failed: {}", ec.message());
-  } else {
-    start_session(std::move(socket));
-    // When thousands reconnect at once (a keynote ends, a restart), take every connection
-    // already waiting now, not one per trip through the busy io queue: a full accept queue
-    // makes the kernel drop new SYNs, and those clients (health checks too) retry only after
-    // 1-3 s. Bounded, so other work still gets its turn.
-    for (int i = 0; i < 512; ++i) {
-      asio::ip::tcp::socket more(asio::make_strand(ioc_));
-      acceptor_.accept(more, ec);
-      if (ec) break;  // would_block: the queue is empty (real errors come back on async_accept)
-      start_session(std::move(more));
+    // Out of file descriptors or similar: keep serving the connections we have, and try again
+    // shortly (at once would fail again at once: the connection is still waiting). Logged at
+    // most every 10 s, with how many failed meanwhile.
+    ++failed_since_warning_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_warning_ >= std::chrono::seconds(10)) {
+      spdlog::warn(
+          "cannot accept connections: {} ({} open WebSockets; {} failed accepts); retrying every 100 ms. If this is "
+          "the file limit, raise it (ulimit -Hn, systemd LimitNOFILE=)",
+          ec.message(), context_.connections.load(), failed_since_warning_);
+      last_warning_ = now;
+      failed_since_warning_ = 0;
     }
+    pause_.expires_after(std::chrono::milliseconds(100));
+    pause_.async_wait([self = shared_from_this()](boost::beast::error_code wait_ec) {
+      if (!wait_ec) self->do_accept();
+    });
+    return;
+  }
+  start_session(std::move(socket));
+  // When thousands reconnect at once (a keynote ends, a restart), take every connection
+  // already waiting now, not one per trip through the busy io queue: a full accept queue
+  // makes the kernel drop new SYNs, and those clients (health checks too) retry only after
+  // 1-3 s. Bounded, so other work still gets its turn.
+  for (int i = 0; i < 512; ++i) {
+    asio::ip::tcp::socket more(asio::make_strand(ioc_));
+    acceptor_.accept(more, ec);
+    if (ec) break;  // would_block: the queue is empty (real errors come back on async_accept)
+    start_session(std::move(more));
   }
   do_accept();
 }

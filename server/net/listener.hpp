@@ -3,7 +3,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
+#include <chrono>
 #include <memory>
 
 #include "domain/result.hpp"
@@ -27,6 +29,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;
   ServerContext& context_;
+  // After a failed accept (out of file descriptors): a pause before the next one, since the
+  // waiting connection would fail again at once and spin a core.
+  boost::asio::steady_timer pause_;
+  std::chrono::steady_clock::time_point last_warning_{};
+  std::size_t failed_since_warning_ = 0;
 };
 
 }  // namespace boardwalk::net

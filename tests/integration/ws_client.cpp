@@ -11,8 +11,12 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 
-WsClient::WsClient(unsigned short port, const std::string& target, const std::string& origin) : ws_(ioc_) {
+WsClient::WsClient(unsigned short port, const std::string& target, const std::string& origin, int receive_buffer)
+    : ws_(ioc_) {
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  socket.open(endpoint.protocol());
+  if (receive_buffer > 0) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(10));
   beast::get_lowest_layer(ws_).connect(endpoint);
   if (!origin.empty()) {
@@ -81,6 +85,7 @@ bool WsClient::read_frame(std::chrono::milliseconds timeout) {
     close_reason_.assign(ws_.reason().reason.data(), ws_.reason().reason.size());
     return false;
   }
+  ++frames_read_;
   std::istringstream lines(beast::buffers_to_string(buffer.data()));
   std::string line;
   while (std::getline(lines, line)) {

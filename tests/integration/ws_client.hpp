@@ -19,7 +19,10 @@ using nlohmann::json;
 
 class WsClient {
  public:
-  explicit WsClient(unsigned short port, const std::string& target = "/ws", const std::string& origin = "");
+  // receive_buffer > 0 sets the socket's receive buffer (SO_RCVBUF) before connecting, for a
+  // client that stops reading and should fill up soon.
+  explicit WsClient(unsigned short port, const std::string& target = "/ws", const std::string& origin = "",
+                    int receive_buffer = 0);
   ~WsClient();
 
   void send(const json& message);
@@ -41,6 +44,9 @@ class WsClient {
   [[nodiscard]] const std::string& close_reason() const { return close_reason_; }
   // Messages that arrived but were not consumed yet.
   std::deque<json>& backlog() { return backlog_; }
+  // WebSocket messages (frames of JSON Lines) read so far; a frame is read only when every
+  // message before it was consumed.
+  [[nodiscard]] std::size_t frames_read() const { return frames_read_; }
 
  private:
   bool read_frame(std::chrono::milliseconds timeout);
@@ -49,6 +55,7 @@ class WsClient {
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   std::deque<json> backlog_;
   long long next_id_ = 1;
+  std::size_t frames_read_ = 0;
   bool closed_ = false;
   std::string close_reason_;
 };

@@ -14,7 +14,6 @@
 // Hence every client's board equals the fresh snapshot, whether it resynced by replay or from
 // a snapshot. Reported: time until all clients resynced, modes, health check latency and
 // failures, mismatches. Exit 1 on any failure.
-#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -36,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/file_limit.hpp"
 #include "board_reference.hpp"
 #include "health_probe.hpp"
 #include "histogram.hpp"
@@ -92,15 +92,6 @@ bool wait_until(F done, std::chrono::seconds limit) {
   return true;
 }
 
-// Thousands of sockets here and in the server (which inherits the limit).
-void raise_fd_limit() {
-  rlimit r{};
-  if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &r);
-  }
-}
-
 // Network threads for the clients: one io_context each, so a client's handlers never race.
 class ClientThreads {
  public:
@@ -152,7 +143,7 @@ json figures_json(const ProbeFigures& f) {
 }
 
 int run(const Options& o) {
-  raise_fd_limit();
+  boardwalk::app::raise_file_limit();  // thousands of sockets here and in the server (it inherits it)
   const auto dir = std::filesystem::temp_directory_path() /
                    ("boardwalk-storm-" + std::to_string(getpid()) + "-" + std::to_string(o.seed));
   std::filesystem::remove_all(dir);

@@ -9,22 +9,6 @@
 
 namespace loadgen {
 
-FileLimit raise_file_limit() {
-    FileLimit out;
-    rlimit rl{};
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return out;
-    out.soft_before = rl.rlim_cur;
-    out.hard = rl.rlim_max;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) == 0) out.soft = rl.rlim_max;
-        else out.soft = out.soft_before;
-    } else {
-        out.soft = rl.rlim_cur;
-    }
-    return out;
-}
-
 std::uint64_t ephemeral_port_count() {
     std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
     std::uint64_t lo = 0, hi = 0;

@@ -5,16 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "app/file_limit.hpp"
+
 namespace loadgen {
 
-struct FileLimit {
-    std::uint64_t soft_before = 0;
-    std::uint64_t soft = 0;  // after raising
-    std::uint64_t hard = 0;
-};
-
-// Raises the RLIMIT_NOFILE soft limit to the hard limit.
-FileLimit raise_file_limit();
+// Raises the RLIMIT_NOFILE soft limit to the hard limit (the server's own helper).
+using boardwalk::app::FileLimit;
+using boardwalk::app::raise_file_limit;
 
 // Number of ephemeral ports (net.ipv4.ip_local_port_range), 28232 when unreadable.
 std::uint64_t ephemeral_port_count();
