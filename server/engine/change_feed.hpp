@@ -15,9 +15,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace boardwalk::engine {
 
@@ -43,16 +45,29 @@ class ChangeFeed {
   // earlier read or append. from == end() copies nothing.
   Read read(Offset from, std::string& out) const;
 
+  // The same bytes without copying: pieces of the feed's own storage, each holding its chunk
+  // alive, so a connection can hand them to the socket as they are. Bytes once appended never
+  // change, so a piece stays valid as long as it is held.
+  struct Piece {
+    std::shared_ptr<const void> keep;
+    std::string_view bytes;
+  };
+  Read view(Offset from, std::vector<Piece>& out) const;
+
  private:
   struct Chunk {
     Offset start = 0;
-    std::string bytes;
+    std::size_t size = 0;  // bytes written; guarded by mutex_ (readers take a view below it)
+    std::size_t capacity = 0;
+    std::unique_ptr<char[]> bytes;
   };
   static constexpr std::size_t kChunkBytes = 64 * 1024;
 
   const std::size_t retain_bytes_;
   mutable std::mutex mutex_;
-  std::deque<Chunk> chunks_;  // contiguous: each starts where the one before it ends
+  // Contiguous: each starts where the one before it ends. The appender only writes past a
+  // chunk's `size`, never below it, so readers use the bytes below it without the lock.
+  std::deque<std::shared_ptr<Chunk>> chunks_;
   std::atomic<Offset> end_{0};
 };
 

@@ -203,29 +203,21 @@ FeedOffer BasicWebsocketSession<Stream>::offer_feed() {
 template <class Stream>
 void BasicWebsocketSession<Stream>::do_write() {
   if (writing_) return;  // on_write sends what queued meanwhile
-  frame_.clear();
   bool lost = false;
   {
     std::lock_guard lock(mutex_);
     sending_.swap(replies_);  // the old buffer's capacity is reused: no allocation per write
     reply_bytes_ = 0;
     if (feed_ && sent_to_ < feed_->end()) {
-      // Answers and changes in one contiguous frame: one system call.
-      for (const auto& reply : sending_) {
-        frame_.append(*reply);
-        frame_.push_back('\n');
-      }
-      sending_.clear();
-      const auto read = feed_->read(sent_to_, frame_);
+      const auto read = feed_->view(sent_to_, pieces_);
       if (read.lost) {
         lost = true;
         stop_queueing_locked();
       } else {
         sent_to_ = read.next;
-        frame_.pop_back();  // the feed's lines end in '\n'; a frame does not
       }
     }
-    if (!lost && sending_.empty() && frame_.empty()) {
+    if (!lost && sending_.empty() && pieces_.empty()) {
       write_scheduled_ = false;
       return;
     }
@@ -233,34 +225,51 @@ void BasicWebsocketSession<Stream>::do_write() {
   if (lost) {
     // Only when the feed dropped bytes this session had not sent: over the cap, like offer_feed.
     spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
-    frame_.clear();
+    sending_.clear();
+    pieces_.clear();
     close_with(websocket::close_code::policy_error, "too slow: resync by seq");
     return;
   }
   ws_.text(true);
   writing_ = true;
-  if (sending_.size() == 1) {
-    // One answer alone (the usual reply): send the shared buffer itself, no copy.
-    ws_.async_write(net::buffer(*sending_.front()),
-                    beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
+  auto done = beast::bind_front_handler(&BasicWebsocketSession::on_write, shared());
+  if (sending_.empty()) {
+    // Only changes (the usual case under load): written straight from the feed's memory, no
+    // copy; the feed's lines end in '\n', a frame does not.
+    buffers_.clear();
+    for (const auto& piece : pieces_) buffers_.emplace_back(piece.bytes.data(), piece.bytes.size());
+    buffers_.back() = net::const_buffer(buffers_.back().data(), buffers_.back().size() - 1);
+    ws_.async_write(buffers_, std::move(done));
     return;
   }
-  if (!sending_.empty()) {
-    for (const auto& reply : sending_) {
-      if (!frame_.empty()) frame_.push_back('\n');
-      frame_.append(*reply);
-    }
-    sending_.clear();
+  if (sending_.size() == 1 && pieces_.empty()) {
+    // One answer alone (the usual reply): send the shared buffer itself, no copy.
+    ws_.async_write(net::buffer(*sending_.front()), std::move(done));
+    return;
   }
-  ws_.async_write(net::buffer(frame_), beast::bind_front_handler(&BasicWebsocketSession::on_write, shared()));
+  // Answers (and changes): one contiguous frame of JSON Lines, one system call.
+  frame_.clear();
+  for (const auto& reply : sending_) {
+    if (!frame_.empty()) frame_.push_back('\n');
+    frame_.append(*reply);
+  }
+  for (const auto& piece : pieces_) {
+    frame_.push_back('\n');
+    frame_.append(piece.bytes);
+  }
+  if (!pieces_.empty()) frame_.pop_back();  // the feed's trailing '\n'
+  sending_.clear();
+  pieces_.clear();
+  ws_.async_write(net::buffer(frame_), std::move(done));
 }
 
 template <class Stream>
 void BasicWebsocketSession<Stream>::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   writing_ = false;
   sending_.clear();
+  pieces_.clear();  // lets the feed free chunks this session was writing from
   // Ten thousand idle connections must not each keep their last frame's buffer.
-  std::string().swap(frame_);
+  if (frame_.capacity() > 0) std::string().swap(frame_);
   if (close_pending_) {
     // A close was asked for while this write was in flight: Beast allows one at a time.
     ws_.async_close(*close_pending_, [self = shared()](beast::error_code) {});

@@ -31,6 +31,7 @@ namespace boardwalk::net {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+using net_buffer = boost::asio::const_buffer;
 
 // What the rest of the server knows of a WebSocket session, whatever its transport: shutdown
 // closes it through this base.
@@ -90,8 +91,10 @@ class BasicWebsocketSession final : public WebsocketSession {
   bool closing_ = false;
 
   // Strand-only state.
-  std::vector<protocol::Frame> sending_;  // the answers in the frame being written
-  std::string frame_;                     // the frame being written when it joins several messages
+  std::vector<protocol::Frame> sending_;           // the answers in the frame being written
+  std::vector<engine::ChangeFeed::Piece> pieces_;  // the feed bytes in it (held until written)
+  std::vector<net_buffer> buffers_;                // pieces_ as Beast takes them
+  std::string frame_;  // the frame being written when it joins answers (and changes)
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;
