@@ -259,6 +259,7 @@ int serve(const Options& o) {
   // Under load each subscriber gets at most one frame of changes per interval (0: no pacing).
   net::Broadcaster broadcaster(ioc, std::chrono::milliseconds(o.coalesce_ms));
   context.broadcaster = &broadcaster;
+  context.one_thread = threads == 1;
   engine.on_changes([&broadcaster] { broadcaster.wake(); });
   auto listener = std::make_shared<net::Listener>(ioc, context);
   if (auto s = listener->open({address, o.port}); !s) return fail(s.error().message);

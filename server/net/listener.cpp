@@ -44,8 +44,8 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-  // Each connection gets its own strand, so its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(ioc_),
+  // Each connection's handlers never run concurrently (connection_executor).
+  acceptor_.async_accept(connection_executor(),
                          [self = shared_from_this()](boost::beast::error_code ec, asio::ip::tcp::socket socket) {
                            self->on_accept(ec, std::move(socket));
                          });
@@ -79,12 +79,17 @@ void Listener::on_accept(boost::beast::error_code ec, asio::ip::tcp::socket sock
   // makes the kernel drop new SYNs, and those clients (health checks too) retry only after
   // 1-3 s. Bounded, so other work still gets its turn.
   for (int i = 0; i < 512; ++i) {
-    asio::ip::tcp::socket more(asio::make_strand(ioc_));
+    asio::ip::tcp::socket more(connection_executor());
     acceptor_.accept(more, ec);
     if (ec) break;  // would_block: the queue is empty (real errors come back on async_accept)
     start_session(std::move(more));
   }
   do_accept();
+}
+
+asio::any_io_executor Listener::connection_executor() {
+  if (context_.one_thread) return ioc_.get_executor();
+  return asio::make_strand(ioc_);
 }
 
 void Listener::start_session(asio::ip::tcp::socket socket) {

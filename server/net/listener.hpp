@@ -25,6 +25,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void do_accept();
   void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
   void start_session(boost::asio::ip::tcp::socket socket);
+  // Where a new connection's handlers run: its own strand, or the io_context itself when that
+  // has one thread (which serializes everything already).
+  boost::asio::any_io_executor connection_executor();
 
   boost::asio::io_context& ioc_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -44,6 +44,10 @@ struct ServerContext {
 
   engine::Engine& engine;
   Broadcaster* broadcaster = nullptr;  // sends the change feeds to the sessions that follow them
+  // The io_context runs on one thread (--threads 1, the default on one core): connections need
+  // no strand of their own, and the broadcaster starts their writes itself instead of posting
+  // one handler per connection per pass.
+  bool one_thread = false;
   std::string web_root;
   std::string public_url;  // for join links and QR codes; empty = derive from Host
   // Origins allowed to open a WebSocket besides the page's own (Origin matching Host).

@@ -177,21 +177,30 @@ void BasicWebsocketSession<Stream>::follow(std::shared_ptr<const engine::ChangeF
 
 template <class Stream>
 FeedOffer BasicWebsocketSession<Stream>::offer_feed() {
+  bool too_slow = false;
   {
     std::lock_guard lock(mutex_);
     if (closing_ || !feed_) return FeedOffer::nothing;
     const auto end = feed_->end();
     if (sent_to_ >= end) return FeedOffer::nothing;
-    if (end - sent_to_ <= context_.limits.send_queue_bytes) {
-      if (write_scheduled_) {
-        feed_waiting_ = true;  // on_write sends them as soon as this write is done
-        return FeedOffer::busy;
-      }
+    if (end - sent_to_ > context_.limits.send_queue_bytes) {
+      stop_queueing_locked();
+      too_slow = true;
+    } else if (write_scheduled_) {
+      feed_waiting_ = true;  // on_write sends them as soon as this write is done
+      return FeedOffer::busy;
+    } else {
       write_scheduled_ = true;
-      net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
-      return FeedOffer::started;
+      if (!context_.one_thread) {
+        net::post(ws_.get_executor(), beast::bind_front_handler(&BasicWebsocketSession::do_write, shared()));
+        return FeedOffer::started;
+      }
     }
-    stop_queueing_locked();
+  }
+  if (!too_slow) {
+    // The broadcaster runs on the one io thread, which is this connection's too: start here.
+    do_write();
+    return FeedOffer::started;
   }
   spdlog::warn("client {} is not reading fast enough; closing it (it will resync)", endpoint_);
   net::post(ws_.get_executor(),
