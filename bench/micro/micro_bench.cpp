@@ -1,8 +1,9 @@
 // Micro-benchmarks of the per-change and per-frame hot paths: deciding and applying a command
-// on a Board, encoding a change once for every recipient, a session's send queue (the writer
-// thread's per-delivery cost), building one contiguous frame from queued events, and writing
-// WebSocket frames through Beast over a real socket: one contiguous frame vs a gathered
-// buffer sequence of the same events (the design brief says: measure both ways).
+// on a Board, encoding a change once for every recipient, appending it to the change feed (the
+// writer's fan-out cost), a session's view of its unsent changes (a broadcast pass's cost per
+// session), building one contiguous frame from queued answers, and writing WebSocket frames
+// through Beast over a real socket: one contiguous frame vs a gathered buffer sequence of the
+// same events (the design brief says: measure both ways).
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/io_context.hpp>
@@ -10,9 +11,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -20,6 +19,7 @@
 
 #include "app/demo.hpp"
 #include "domain/board.hpp"
+#include "engine/change_feed.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/messages.hpp"
 
@@ -105,51 +105,40 @@ protocol::Frame sample_frame() {
       R"({"at":"2026-05-15T18:00:00Z","body":{"topic_id":17,"votes":42},"event":"demo","kind":"topic_voted","seq":12345,"type":"change"})");
 }
 
-// The writer's per-delivery cost: lock a session's queue, append a shared frame. 10,000
-// sessions (cold in cache, as at 10,000 clients); every session is drained every `batch`
-// deliveries, as a write would. Deque (the old queue) vs a vector swapped with a spare.
-template <typename Queue>
-struct ModelSession {
-  std::mutex mutex;
-  Queue queue;
-  Queue spare;
-  std::size_t bytes = 0;
-};
-
-template <typename Queue>
-void session_queue(benchmark::State& state) {
-  constexpr std::size_t kSessions = 10000;
-  const auto batch = static_cast<int>(state.range(0));
-  std::vector<std::unique_ptr<ModelSession<Queue>>> sessions;
-  for (std::size_t i = 0; i < kSessions; ++i) sessions.push_back(std::make_unique<ModelSession<Queue>>());
+// The writer's cost per stored change: one append to the event's change feed, however many
+// subscribers there are.
+void BM_FeedAppend(benchmark::State& state) {
+  engine::ChangeFeed feed(1024 * 1024);
   const auto frame = sample_frame();
+  for (auto _ : state) feed.append(*frame);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FeedAppend);
+
+// A broadcast pass's cost per session before the socket: take a view of the `n` changes the
+// session has not sent (10,000 sessions at the same offset, as at 10,000 clients), as do_write
+// does under load.
+void BM_FeedViewPerSession(benchmark::State& state) {
+  constexpr std::size_t kSessions = 10000;
+  const auto n = static_cast<int>(state.range(0));
+  engine::ChangeFeed feed(1024 * 1024);
+  const auto frame = sample_frame();
+  for (int i = 0; i < 2000; ++i) feed.append(*frame);
+  const auto from = feed.end();
+  for (int i = 0; i < n; ++i) feed.append(*frame);
+  std::vector<std::vector<engine::ChangeFeed::Piece>> pieces(kSessions);
   for (auto _ : state) {
-    for (int b = 0; b < batch; ++b) {
-      for (auto& s : sessions) {  // one change, delivered to every subscriber
-        std::lock_guard lock(s->mutex);
-        s->queue.push_back(frame);
-        s->bytes += frame->size();
-      }
-    }
-    for (auto& s : sessions) {  // each session's write takes everything queued
-      std::lock_guard lock(s->mutex);
-      if constexpr (std::is_same_v<Queue, std::deque<protocol::Frame>>) {
-        s->queue.clear();
-      } else {
-        s->spare.swap(s->queue);
-        s->spare.clear();
-      }
-      s->bytes = 0;
+    for (auto& p : pieces) {
+      p.clear();
+      benchmark::DoNotOptimize(feed.view(from, p));
     }
   }
-  state.SetItemsProcessed(state.iterations() * batch * static_cast<std::int64_t>(kSessions));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kSessions));
 }
-void BM_SessionQueueDeque(benchmark::State& state) { session_queue<std::deque<protocol::Frame>>(state); }
-void BM_SessionQueueVectorSwap(benchmark::State& state) { session_queue<std::vector<protocol::Frame>>(state); }
-BENCHMARK(BM_SessionQueueDeque)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SessionQueueVectorSwap)->Arg(1)->Arg(8)->Arg(32)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FeedViewPerSession)->Arg(1)->Arg(24)->Arg(128)->Unit(benchmark::kMillisecond);
 
-// Building one contiguous JSON Lines frame of `n` queued events into a reused string.
+// Joining queued answers (and changes) into one contiguous JSON Lines frame, the path taken
+// when a write carries answers.
 void BM_FrameBuild(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   std::vector<protocol::Frame> queued(n, sample_frame());
