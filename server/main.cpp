@@ -3,12 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -214,9 +214,10 @@ int serve(const Options& o) {
   // Every connection is a file descriptor: take all the kernel allows, and say what that is.
   const auto files = app::raise_file_limit();
   if (files.soft > 0 && files.soft < 4096) {
-    spdlog::warn("this process may open only {} files, so at most about {} connections; raise the hard limit "
-                 "(ulimit -Hn, systemd LimitNOFILE=) for a big event",
-                 files.soft, files.soft > 64 ? files.soft - 64 : 0);
+    spdlog::warn(
+        "this process may open only {} files, so at most about {} connections; raise the hard limit "
+        "(ulimit -Hn, systemd LimitNOFILE=) for a big event",
+        files.soft, files.soft > 64 ? files.soft - 64 : 0);
   } else {
     spdlog::info("file limit {} (was {}): room for about {} connections", files.soft, files.soft_before,
                  files.soft > 64 ? files.soft - 64 : 0);

@@ -113,7 +113,7 @@ class Engine {
     bool needs_reload = false;
   };
   struct Connection {
-    std::string joined;      // event slug the participant belongs to
+    std::string joined;  // event slug the participant belongs to
     domain::Id participant = 0;
     bool joining = false;
     std::weak_ptr<Subscriber>

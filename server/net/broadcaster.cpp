@@ -87,8 +87,8 @@ void Broadcaster::end_pass() {
   }
   if (spdlog::should_log(spdlog::level::trace)) {
     const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pass_start_);
-    spdlog::trace("broadcast pass: {} following, {} writes started, {} still writing, {} dropped, {:.1f} ms",
-                  following, started_, busy_, dropped_, took.count());
+    spdlog::trace("broadcast pass: {} following, {} writes started, {} still writing, {} dropped, {:.1f} ms", following,
+                  started_, busy_, dropped_, took.count());
   }
   if (generation_.load(std::memory_order_acquire) != pass_generation_) {
     begin_pass();  // woken during the pass: go again (paced by the interval)

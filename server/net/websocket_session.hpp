@@ -86,15 +86,15 @@ class BasicWebsocketSession final : public WebsocketSession {
   std::shared_ptr<const engine::ChangeFeed> feed_;  // the subscribed event's changes
   engine::ChangeFeed::Offset sent_to_ = 0;          // feed bytes before this are written or being written
   bool write_scheduled_ = false;                    // a do_write is posted or a write is in flight
-  bool feed_waiting_ = false;  // a pass found unsent changes while a write was in flight
-  bool following_ = false;     // added to the Broadcaster
+  bool feed_waiting_ = false;                       // a pass found unsent changes while a write was in flight
+  bool following_ = false;                          // added to the Broadcaster
   bool closing_ = false;
 
   // Strand-only state.
   std::vector<protocol::Frame> sending_;           // the answers in the frame being written
   std::vector<engine::ChangeFeed::Piece> pieces_;  // the feed bytes in it (held until written)
   std::vector<net_buffer> buffers_;                // pieces_ as Beast takes them
-  std::string frame_;  // the frame being written when it joins answers (and changes)
+  std::string frame_;                              // the frame being written when it joins answers (and changes)
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;

@@ -43,18 +43,16 @@ class EngineTest : public ::testing::Test {
     engine_ = std::make_unique<engine::Engine>(*store_, options());
     using domain::Actor;
     const domain::Actor sys = Actor::system();
-    auto conf = engine_->apply_now(
-        kSlug, {{domain::CreateEvent{kSlug, "Conf", "Europe/Prague", 0, {}}, sys},
-                {domain::AddRoom{"Room A", domain::RoomKind::open_space, 30}, sys},
-                {domain::AddRoom{"Room B", domain::RoomKind::open_space, 10}, sys},
-                {domain::AddSlot{"2026-05-15", kAt, kAt + 3600}, sys},
-                {domain::AddSlot{"2026-05-15", kAt + 3600, kAt + 7200}, sys}});
+    auto conf = engine_->apply_now(kSlug, {{domain::CreateEvent{kSlug, "Conf", "Europe/Prague", 0, {}}, sys},
+                                           {domain::AddRoom{"Room A", domain::RoomKind::open_space, 30}, sys},
+                                           {domain::AddRoom{"Room B", domain::RoomKind::open_space, 10}, sys},
+                                           {domain::AddSlot{"2026-05-15", kAt, kAt + 3600}, sys},
+                                           {domain::AddSlot{"2026-05-15", kAt + 3600, kAt + 7200}, sys}});
     ASSERT_TRUE(conf) << conf.error().message;
     setup_seq_ = *conf;
     ASSERT_EQ(setup_seq_, 5);
-    auto other = engine_->apply_now(
-        kOther, {{domain::CreateEvent{kOther, "Other", "Europe/Prague", 0, {}}, sys},
-                 {domain::AddRoom{"Hall", domain::RoomKind::open_space, 30}, sys}});
+    auto other = engine_->apply_now(kOther, {{domain::CreateEvent{kOther, "Other", "Europe/Prague", 0, {}}, sys},
+                                             {domain::AddRoom{"Hall", domain::RoomKind::open_space, 30}, sys}});
     ASSERT_TRUE(other) << other.error().message;
     engine_->on_changes([this] { ++change_notices_; });
     engine_->start();
@@ -122,8 +120,7 @@ class EngineTest : public ::testing::Test {
     }
     return *answer;
   }
-  json subscribe(const Conn& c, const std::string& slug = kSlug,
-                 std::optional<domain::Seq> since = std::nullopt) {
+  json subscribe(const Conn& c, const std::string& slug = kSlug, std::optional<domain::Seq> since = std::nullopt) {
     return send(c, protocol::Request{next_id(), protocol::SubscribeRequest{slug, since}});
   }
   json join(const Conn& c, const std::string& name, const std::string& slug = kSlug) {

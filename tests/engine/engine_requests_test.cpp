@@ -13,8 +13,7 @@ namespace {
 using domain::Id;
 using domain::Seq;
 
-std::ptrdiff_t index_of(const FakeSubscriber::Messages& ms,
-                        const std::function<bool(const json&)>& match) {
+std::ptrdiff_t index_of(const FakeSubscriber::Messages& ms, const std::function<bool(const json&)>& match) {
   const auto it = std::find_if(ms.begin(), ms.end(), match);
   return it == ms.end() ? -1 : it - ms.begin();
 }
@@ -33,8 +32,8 @@ TEST_F(EngineRequestsTest, SetUpThroughApplyNowIsVisibleAfterStart) {
 }
 
 TEST_F(EngineRequestsTest, ApplyNowIsRefusedOnceTheWriterRuns) {
-  EXPECT_THROW((void)engine_->apply_now(kSlug, {{domain::AddRoom{"Late", domain::RoomKind::open_space, 1},
-                                                 domain::Actor::system()}}),
+  EXPECT_THROW((void)engine_->apply_now(
+                   kSlug, {{domain::AddRoom{"Late", domain::RoomKind::open_space, 1}, domain::Actor::system()}}),
                std::logic_error);
 }
 

@@ -26,8 +26,8 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 TEST(Broadcast, AQuietChangeGoesAtOnceABurstGoesAsOneFrameAndAnswersNeverWait) {
   TempDb db;
   // Passes at most once a second: long enough that timing noise cannot blur the two cases.
-  ServerProcess server(db.path(), {"--coalesce-ms", "1000", "--rate-per-connection", "0",
-                                   "--rate-per-participant", "0"});
+  ServerProcess server(db.path(),
+                       {"--coalesce-ms", "1000", "--rate-per-connection", "0", "--rate-per-participant", "0"});
   WsClient lobby(server.port());
   ASSERT_EQ(lobby.request({{"type", "subscribe"}, {"event", "demo"}})["type"], "ack");
   WsClient phone(server.port());

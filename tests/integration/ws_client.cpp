@@ -97,7 +97,8 @@ bool WsClient::read_frame(std::chrono::milliseconds timeout) {
 std::optional<json> WsClient::next(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (backlog_.empty()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !read_frame(left)) return std::nullopt;
   }
   json j = std::move(backlog_.front());

@@ -314,8 +314,8 @@ int main(int argc, char** argv) {
   if (conns_end != conns_before) {
     // Not a server fault by itself: with a low rate or a short phase B, the slow clients may
     // simply not have fallen 1 MiB (plus their socket buffers) behind yet.
-    std::cerr << "not ok: " << conns_end - conns_before << " slow client(s) still connected after phase B ("
-              << rate << " changes/s of ~" << description + 250 << " bytes for " << phase_b
+    std::cerr << "not ok: " << conns_end - conns_before << " slow client(s) still connected after phase B (" << rate
+              << " changes/s of ~" << description + 250 << " bytes for " << phase_b
               << " s); the server closes a client once over 1 MiB behind\n";
   }
   std::cout << out.dump(2) << "\n";

@@ -17,8 +17,8 @@ using boardwalk::app::raise_file_limit;
 std::uint64_t ephemeral_port_count();
 
 struct ProcStats {
-    std::uint64_t rss_kib = 0;   // VmRSS
-    double cpu_seconds = 0.0;    // utime + stime
+  std::uint64_t rss_kib = 0;  // VmRSS
+  double cpu_seconds = 0.0;   // utime + stime
 };
 std::optional<ProcStats> read_proc(int pid);
 
