@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -20,8 +21,12 @@ namespace boardwalk::testing {
 ServerProcess::ServerProcess(std::string db_path, std::vector<std::string> extra, unsigned short port) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = {BOARDWALK_BINARY, "--bind", "127.0.0.1", "--port", std::to_string(port),
-                                   "--db", db_path, "--threads", "2"};
+  std::vector<std::string> args = {BOARDWALK_BINARY,     "--bind", "127.0.0.1", "--port",
+                                   std::to_string(port), "--db",   db_path};
+  // Two network threads, so the tests exercise the strands, unless a test asks for its own.
+  if (std::find(extra.begin(), extra.end(), "--threads") == extra.end()) {
+    args.insert(args.end(), {"--threads", "2"});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
