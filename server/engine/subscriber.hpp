@@ -32,6 +32,10 @@ class Subscriber {
   // Ends the connection with `reason` (e.g. its participant was removed). Thread-safe; the
   // default does nothing, for subscribers that are not connections.
   virtual void close(const std::string& /*reason*/) {}
+  // The client's address, for limits per address (failed sign-ins, new joins). Behind a
+  // trusted reverse proxy it is the address the proxy reports, not the proxy's. Empty for
+  // subscribers that are not network connections (they share one "no address" budget).
+  [[nodiscard]] virtual std::string client_address() const { return {}; }
 };
 
 using SubscriberPtr = std::shared_ptr<Subscriber>;

@@ -58,6 +58,7 @@ class BasicWebsocketSession final : public WebsocketSession {
   void close(const std::string& reason) override;
   void shut_down() override;
   FeedOffer offer_feed() override;
+  [[nodiscard]] std::string client_address() const override { return ip_; }
 
  private:
   std::shared_ptr<BasicWebsocketSession> shared() {
