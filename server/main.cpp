@@ -60,6 +60,8 @@ struct Options {
   double rate_per_participant = 10;
   std::size_t max_connections_per_participant = 8;
   std::size_t max_connections_per_ip = 10000;
+  double joins_per_second_per_ip = 10;  // new participants per client address, after a burst of
+  double join_burst_per_ip = 600;       // this many (a venue shares one address behind NAT)
   unsigned idle_timeout_s = 300;  // Beast's suggested server idle timeout
   std::string tls_cert;           // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
   std::string tls_key;            // PEM private key
@@ -88,6 +90,8 @@ Result<Opened> open_database(const Options& o) {
   engine::EngineOptions engine_options;
   engine_options.participant_rate = o.rate_per_participant;
   engine_options.connections_per_participant = o.max_connections_per_participant;
+  engine_options.sign_in_limits.joins_per_second = o.joins_per_second_per_ip;
+  engine_options.sign_in_limits.join_burst = o.join_burst_per_ip;
   // A connection may fall this far behind its event's changes before it is closed to resync.
   engine_options.feed_retain_bytes = net::ServerLimits{}.send_queue_bytes;
   auto engine = std::make_unique<engine::Engine>(*opened->store, engine_options);
@@ -347,6 +351,15 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
                  "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: "
                  "no limit)")
+      ->capture_default_str();
+  app.add_option("--joins-per-second-per-ip", o.joins_per_second_per_ip,
+                 "new participants per second from one client address, after a burst of --join-burst-per-ip (0: no "
+                 "limit); wrong codes and secrets back off per address on their own (docs/protocol.md)")
+      ->check(CLI::Range(0.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--join-burst-per-ip", o.join_burst_per_ip,
+                 "new participants one client address may create at once (a venue behind NAT is many people)")
+      ->check(CLI::Range(1.0, 1000000.0))
       ->capture_default_str();
   app.add_option("--idle-timeout", o.idle_timeout_s,
                  "seconds a WebSocket may stay silent: the server pings it halfway and drops it (freeing its "

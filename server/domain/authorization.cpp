@@ -7,7 +7,7 @@
 namespace boardwalk::domain {
 namespace {
 
-constexpr std::array<Permission, 32> table{{
+constexpr std::array<Permission, 36> table{{
     {"create_event", Allowed::server},
     {"set_organizer_code", Allowed::server},
     {"add_tickets", Allowed::server},
@@ -17,6 +17,10 @@ constexpr std::array<Permission, 32> table{{
     {"set_vote_cap", Allowed::organizer},
     {"set_locks", Allowed::organizer},
     {"set_join_mode", Allowed::organizer},
+    {"set_visibility", Allowed::organizer},
+    {"set_caps", Allowed::organizer},
+    {"rotate_organizer_code", Allowed::organizer},
+    {"create_invitation", Allowed::organizer},
     {"set_role", Allowed::organizer},
     {"create_display", Allowed::organizer},
     {"remove_participant", Allowed::organizer},

@@ -35,6 +35,7 @@ struct BoardState {
   std::size_t tickets_used = 0;
   std::unordered_map<Id, int> votes_used;
   std::set<std::pair<Id, Id>> votes;
+  std::unordered_map<std::string, Invitation> invitations;  // invitation code hash -> invitation
   Id next_room = 1, next_slot = 1, next_participant = 1, next_topic = 1, next_project = 1;
 };
 
@@ -71,6 +72,18 @@ class Board {
   [[nodiscard]] std::size_t tickets_used() const { return tickets_used_; }
   // Live votes a participant has cast (on topics not withdrawn or merged).
   [[nodiscard]] int votes_used(Id participant) const;
+  // The topics a participant's live votes are on, in id order.
+  [[nodiscard]] std::vector<Id> votes_of(Id participant) const;
+  // The projects a participant joined (any state), in id order.
+  [[nodiscard]] std::vector<Id> projects_joined_by(Id participant) const;
+  // Whether a participant appears on the public board: they convene a topic or maintain a
+  // project. Everyone else is known to organizers only (protocol.md, "Privacy").
+  [[nodiscard]] bool listed(Id participant) const;
+  // Live topics (proposed, scheduled, hidden) a participant convenes, and active or hidden
+  // projects they maintain: what topic_cap and project_cap count.
+  [[nodiscard]] int live_topics_of(Id participant) const;
+  [[nodiscard]] int live_projects_of(Id participant) const;
+  [[nodiscard]] const Invitation* invitation(const std::string& code_hash) const;
   // Topic holding room x slot, if any.
   [[nodiscard]] std::optional<Id> cell_holder(Id room, Id slot) const;
   // Project holding a sprint table on a day, if any.
@@ -83,6 +96,9 @@ class Board {
   void free_cell(Topic& topic);
   void release_tables(Project& project);
   void index_tables(const Project& project);
+  void add_vote(Id topic, Id participant);
+  void drop_vote(Id topic, Id participant);
+  void rebuild_derived_indexes();
 
   Seq seq_ = 0;
   EventInfo info_;
@@ -100,6 +116,10 @@ class Board {
   std::size_t tickets_used_ = 0;
   std::unordered_map<Id, int> votes_used_;  // participant -> live votes
   std::set<std::pair<Id, Id>> votes_;       // (topic, participant)
+  std::set<std::pair<Id, Id>> ballots_;     // (participant, topic): votes_ the other way round, not stored
+  std::unordered_map<Id, int> convened_;    // participant -> topics convened (any state), not stored
+  std::unordered_map<Id, int> live_topics_;  // participant -> live topics convened, not stored
+  std::unordered_map<std::string, Invitation> invitations_;  // code hash -> invitation
   Id next_room_ = 1, next_slot_ = 1, next_participant_ = 1, next_topic_ = 1, next_project_ = 1;
 };
 

@@ -33,9 +33,16 @@ struct Applier {
   // A withdrawn or merged topic's votes go back to the voters' budgets.
   void refund_votes(Topic& t) {
     for (const Id v : t.voters) {
-      b.votes_.erase({t.id, v});
+      b.drop_vote(t.id, v);
       if (--b.votes_used_[v] <= 0) b.votes_used_.erase(v);
     }
+  }
+  // What an organizer who loses the role knew stops working: the code is replaced and the
+  // invitations they handed out but nobody used are void.
+  void revoke_organizer(Id participant, const std::string& new_code_hash) {
+    if (new_code_hash.empty()) return;
+    b.info_.organizer_code_hash = new_code_hash;
+    std::erase_if(b.invitations_, [&](const auto& kv) { return !kv.second.used && kv.second.created_by == participant; });
   }
 
   void operator()(const EventCreated& c) {
@@ -44,6 +51,8 @@ struct Applier {
     b.info_.timezone = c.timezone;
     b.info_.vote_cap = c.vote_cap;
     b.info_.sprint_days = c.sprint_days;
+    b.info_.topic_cap = c.topic_cap;
+    b.info_.project_cap = c.project_cap;
   }
   void operator()(const OrganizerCodeSet& c) { b.info_.organizer_code_hash = c.code_hash; }
   void operator()(const RoomAdded& c) {
@@ -59,6 +68,12 @@ struct Applier {
     b.info_.proposals_locked = c.proposals;
     b.info_.voting_locked = c.voting;
   }
+  void operator()(const VisibilitySet& c) { b.info_.visibility = c.visibility; }
+  void operator()(const CapsSet& c) {
+    b.info_.topic_cap = c.topic_cap;
+    b.info_.project_cap = c.project_cap;
+  }
+  void operator()(const InvitationCreated& c) { b.invitations_[c.code_hash] = Invitation{c.created_by, false}; }
   void operator()(const ParticipantJoined& c) {
     b.participants_[c.participant.id] = c.participant;
     b.secrets_[c.secret_hash] = c.participant.id;
@@ -66,18 +81,24 @@ struct Applier {
       b.tickets_[c.ticket_hash] = c.participant.id;
       ++b.tickets_used_;
     }
+    if (!c.invite_hash.empty()) b.invitations_[c.invite_hash].used = true;
     b.next_participant_ = std::max(b.next_participant_, c.participant.id + 1);
   }
   void operator()(const ParticipantRoleSet& c) {
     b.participants_.at(c.participant_id).role = c.role;
+    revoke_organizer(c.participant_id, c.new_code_hash);
   }
   void operator()(const ParticipantRemoved& c) {
     Participant& p = b.participants_.at(c.participant_id);
     p.removed = true;
+    revoke_organizer(c.participant_id, c.new_code_hash);
     std::erase_if(b.secrets_, [&](const auto& kv) { return kv.second == c.participant_id; });
     // Their votes and project sign-ups go: a prankster's ballot stuffing disappears with them.
     for (auto& [id, t] : b.topics_) {
-      if (b.votes_.erase({id, c.participant_id}) > 0) erase_value(t.voters, c.participant_id);
+      if (b.votes_.contains({id, c.participant_id})) {
+        b.drop_vote(id, c.participant_id);
+        erase_value(t.voters, c.participant_id);
+      }
     }
     b.votes_used_.erase(c.participant_id);
     for (auto& [id, project] : b.projects_) erase_value(project.attendees, c.participant_id);
@@ -88,6 +109,8 @@ struct Applier {
   }
   void operator()(const TopicProposed& c) {
     b.topics_[c.topic.id] = c.topic;
+    ++b.convened_[c.topic.convener];
+    ++b.live_topics_[c.topic.convener];
     b.next_topic_ = std::max(b.next_topic_, c.topic.id + 1);
   }
   void operator()(const TopicEdited& c) {
@@ -100,6 +123,7 @@ struct Applier {
     b.free_cell(t);
     refund_votes(t);
     t.state = TopicState::withdrawn;
+    --b.live_topics_[t.convener];
   }
   void operator()(const TopicScheduled& c) {
     Topic& t = topic(c.topic_id);
@@ -116,12 +140,12 @@ struct Applier {
   }
   void operator()(const VoteAdded& c) {
     topic(c.topic_id).voters.push_back(c.participant_id);
-    b.votes_.insert({c.topic_id, c.participant_id});
+    b.add_vote(c.topic_id, c.participant_id);
     ++b.votes_used_[c.participant_id];
   }
   void operator()(const VoteRemoved& c) {
     erase_value(topic(c.topic_id).voters, c.participant_id);
-    b.votes_.erase({c.topic_id, c.participant_id});
+    b.drop_vote(c.topic_id, c.participant_id);
     if (--b.votes_used_[c.participant_id] <= 0) b.votes_used_.erase(c.participant_id);
   }
   void operator()(const TopicHidden& c) {
@@ -135,8 +159,9 @@ struct Applier {
     Topic& into = topic(c.into_topic_id);
     b.free_cell(from);
     for (const Id v : from.voters) {
-      b.votes_.erase({from.id, v});
-      if (b.votes_.insert({into.id, v}).second) {
+      b.drop_vote(from.id, v);
+      if (!b.votes_.contains({into.id, v})) {
+        b.add_vote(into.id, v);
         into.voters.push_back(v);  // the vote moves and still counts against v's budget
       } else if (--b.votes_used_[v] <= 0) {
         b.votes_used_.erase(v);  // voted for both: keeps one vote, gets the other back
@@ -144,6 +169,7 @@ struct Applier {
     }
     from.voters.clear();
     from.state = TopicState::merged;
+    --b.live_topics_[from.convener];
     from.merged_into = into.id;
   }
   void operator()(const ProjectCreated& c) {
@@ -205,6 +231,27 @@ void Board::apply(const Change& change) {
   seq_ = change.seq;
 }
 
+void Board::add_vote(Id topic, Id participant) {
+  votes_.insert({topic, participant});
+  ballots_.insert({participant, topic});
+}
+
+void Board::drop_vote(Id topic, Id participant) {
+  votes_.erase({topic, participant});
+  ballots_.erase({participant, topic});
+}
+
+void Board::rebuild_derived_indexes() {
+  ballots_.clear();
+  for (const auto& [topic, participant] : votes_) ballots_.insert({participant, topic});
+  convened_.clear();
+  live_topics_.clear();
+  for (const auto& [id, t] : topics_) {
+    ++convened_[t.convener];
+    if (t.state != TopicState::withdrawn && t.state != TopicState::merged) ++live_topics_[t.convener];
+  }
+}
+
 void Board::free_cell(Topic& topic) {
   if (topic.room_id && topic.slot_id) cells_.erase({*topic.room_id, *topic.slot_id});
   topic.room_id.reset();
@@ -240,6 +287,42 @@ std::optional<Id> Board::participant_by_secret(const std::string& secret_hash) c
 int Board::votes_used(Id participant) const {
   const auto it = votes_used_.find(participant);
   return it == votes_used_.end() ? 0 : it->second;
+}
+std::vector<Id> Board::votes_of(Id participant) const {
+  std::vector<Id> out;
+  for (auto it = ballots_.lower_bound({participant, 0}); it != ballots_.end() && it->first == participant; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+std::vector<Id> Board::projects_joined_by(Id participant) const {
+  std::vector<Id> out;
+  for (const auto& [id, p] : projects_) {
+    if (std::find(p.attendees.begin(), p.attendees.end(), participant) != p.attendees.end()) out.push_back(id);
+  }
+  return out;
+}
+bool Board::listed(Id participant) const {
+  if (convened_.contains(participant)) return true;
+  return std::any_of(projects_.begin(), projects_.end(), [&](const auto& kv) {
+    const auto& m = kv.second.maintainers;
+    return std::find(m.begin(), m.end(), participant) != m.end();
+  });
+}
+int Board::live_topics_of(Id participant) const {
+  const auto it = live_topics_.find(participant);
+  return it == live_topics_.end() ? 0 : it->second;
+}
+int Board::live_projects_of(Id participant) const {
+  return static_cast<int>(std::count_if(projects_.begin(), projects_.end(), [&](const auto& kv) {
+    const Project& p = kv.second;
+    return p.state != ProjectState::withdrawn &&
+           std::find(p.maintainers.begin(), p.maintainers.end(), participant) != p.maintainers.end();
+  }));
+}
+const Invitation* Board::invitation(const std::string& code_hash) const {
+  const auto it = invitations_.find(code_hash);
+  return it == invitations_.end() ? nullptr : &it->second;
 }
 std::optional<Id> Board::cell_holder(Id room, Id slot) const {
   const auto it = cells_.find({room, slot});

@@ -60,6 +60,20 @@ struct Decider {
                       "project_id");
   }
   [[nodiscard]] Id who() const { return actor.participant; }
+  // A participant's public entry as it will be after the change (with `role` if it changes).
+  [[nodiscard]] std::optional<Participant> as_listed(Id id, std::optional<Role> role) const {
+    const Participant* p = b.participant(id);
+    if (p == nullptr) return std::nullopt;
+    Participant out = *p;
+    if (role) out.role = *role;
+    return out;
+  }
+  // Maintaining a project makes an attendee a maintainer (apply's make_maintainer).
+  [[nodiscard]] std::optional<Role> maintainer_role(Id id) const {
+    const Participant* p = b.participant(id);
+    if (p != nullptr && p->role == Role::attendee) return Role::maintainer;
+    return std::nullopt;
+  }
 
   // --- lookups ---------------------------------------------------------------------------
 
@@ -190,7 +204,14 @@ struct Decider {
     }
     auto days = check_days(c.sprint_days, "sprint_days", false);
     if (!days) return days.error();
-    return EventCreated{c.slug, *name, c.timezone, c.vote_cap, *days};
+    for (const auto& [cap, field] : {std::pair{c.topic_cap, "topic_cap"}, std::pair{c.project_cap, "project_cap"}}) {
+      if (cap < 0 || cap > limits::max_cap) {
+        return make_error("invalid_value",
+                          std::string(field) + " must be between 0 (no cap) and " + std::to_string(limits::max_cap),
+                          field);
+      }
+    }
+    return EventCreated{c.slug, *name, c.timezone, c.vote_cap, *days, c.topic_cap, c.project_cap};
   }
 
   Result<ChangeBody> operator()(const SetOrganizerCode& c) const {
@@ -239,6 +260,48 @@ struct Decider {
                     c.voting.value_or(b.info().voting_locked)};
   }
 
+  Result<ChangeBody> operator()(const SetVisibility& c) const {
+    if (c.visibility == b.info().visibility) {
+      return make_error("conflict", "the event already has this visibility", "visibility");
+    }
+    return VisibilitySet{c.visibility};
+  }
+
+  Result<ChangeBody> operator()(const SetCaps& c) const {
+    if (!c.topic_cap && !c.project_cap) {
+      return make_error("bad_request", "give topic_cap or project_cap (or both)", "topic_cap");
+    }
+    const auto check = [](const std::optional<int>& v, const char* field) -> Status {
+      if (v && (*v < 0 || *v > limits::max_cap)) {
+        return make_error("invalid_value",
+                          std::string(field) + " must be between 0 (no cap) and " + std::to_string(limits::max_cap),
+                          field);
+      }
+      return Ok{};
+    };
+    if (auto s = check(c.topic_cap, "topic_cap"); !s) return s.error();
+    if (auto s = check(c.project_cap, "project_cap"); !s) return s.error();
+    return CapsSet{c.topic_cap.value_or(b.info().topic_cap), c.project_cap.value_or(b.info().project_cap)};
+  }
+
+  Result<ChangeBody> operator()(const RotateOrganizerCode& c) const {
+    if (c.code_hash.empty()) return make_error("invalid_value", "empty code", "code");
+    return OrganizerCodeSet{c.code_hash};
+  }
+
+  Result<ChangeBody> operator()(const CreateInvitation& c) const {
+    if (c.code_hash.empty() || b.invitations_.contains(c.code_hash)) {
+      return make_error("conflict", "invitation code already in use; try again", "code");
+    }
+    const auto open = std::count_if(b.invitations_.begin(), b.invitations_.end(),
+                                    [](const auto& kv) { return !kv.second.used; });
+    if (static_cast<std::size_t>(open) >= limits::max_open_invitations) {
+      return make_error("invalid_value",
+                        "the event already has " + std::to_string(open) + " unused invitations, the most it keeps");
+    }
+    return InvitationCreated{c.code_hash, who()};
+  }
+
   // --- participants ----------------------------------------------------------------------
 
   Result<ChangeBody> operator()(const Join& c) const {
@@ -256,7 +319,16 @@ struct Decider {
       role = *c.role;
     }
     std::string ticket;
-    if (c.code_hash) {
+    std::string invite;
+    if (c.invite_hash) {
+      // A single-use invitation from an organizer: its holder becomes one, once.
+      const Invitation* inv = b.invitation(*c.invite_hash);
+      if (inv == nullptr || inv->used) {
+        return make_error("bad_secret", "this invitation is not valid for the event or was already used", "invite");
+      }
+      role = Role::organizer;
+      invite = *c.invite_hash;
+    } else if (c.code_hash) {
       if (b.info().organizer_code_hash.empty() || *c.code_hash != b.info().organizer_code_hash) {
         return make_error("bad_secret", "this organizer code is not valid for the event", "code");
       }
@@ -271,7 +343,7 @@ struct Decider {
       }
       ticket = *c.ticket_hash;
     }
-    return ParticipantJoined{Participant{b.next_participant_, *name, role, false}, c.secret_hash, ticket};
+    return ParticipantJoined{Participant{b.next_participant_, *name, role, false}, c.secret_hash, ticket, invite};
   }
 
   Result<ChangeBody> operator()(const SetRole& c) const {
@@ -281,7 +353,12 @@ struct Decider {
     if (c.role == Role::display || p->role == Role::display) {
       return make_error("invalid_value", "display screens are created with create_display, not by changing roles", "role");
     }
-    return ParticipantRoleSet{c.participant_id, c.role};
+    if (!actor.is_system() && c.participant_id == actor.participant && p->role == Role::organizer) {
+      return make_error("invalid_value", "organizers cannot take their own organizer role away", "participant_id");
+    }
+    ParticipantRoleSet change{c.participant_id, c.role};
+    if (p->role == Role::organizer && c.role != Role::organizer) change.new_code_hash = c.new_code_hash;
+    return change;
   }
 
   Result<ChangeBody> operator()(const CreateDisplay& c) const {
@@ -301,7 +378,17 @@ struct Decider {
     if (!actor.is_system() && c.participant_id == actor.participant) {
       return make_error("invalid_value", "organizers cannot remove themselves", "participant_id");
     }
-    return ParticipantRemoved{c.participant_id};
+    ParticipantRemoved change{c.participant_id};
+    change.counts.known = true;
+    for (const Id topic : b.votes_of(c.participant_id)) {
+      change.counts.topic_votes.emplace_back(topic, static_cast<int>(b.topic(topic)->voters.size()) - 1);
+    }
+    for (const Id project : b.projects_joined_by(c.participant_id)) {
+      change.counts.project_attendees.emplace_back(project,
+                                                   static_cast<int>(b.project(project)->attendees.size()) - 1);
+    }
+    if (p->role == Role::organizer) change.new_code_hash = c.new_code_hash;
+    return change;
   }
 
   Result<ChangeBody> operator()(const SetJoinMode& c) const {
@@ -335,17 +422,25 @@ struct Decider {
     if (!title) return title.error();
     auto description = clean_text(c.description, "description", {0, limits::description, true});
     if (!description) return description.error();
+    if (const int cap = b.info().topic_cap; cap > 0 && !organizer() && b.live_topics_of(who()) >= cap) {
+      return make_error("cap_reached",
+                        "you already have " + std::to_string(cap) +
+                            " open topics, the most this event allows each person; withdraw one first",
+                        "title");
+    }
     Topic t;
     t.id = b.next_topic_;
     t.title = *title;
     t.description = *description;
     t.convener = who();
-    return TopicProposed{t};
+    return TopicProposed{t, as_listed(who(), std::nullopt)};
   }
 
   Result<ChangeBody> operator()(const EditTopic& c) const {
-    auto t = open_topic(c.topic_id);
+    // Organizers may also edit a hidden topic (to cut what got it hidden before unhiding it).
+    auto t = topic(c.topic_id);
     if (!t) return t.error();
+    if (!topic_is_open(**t) && !((*t)->state == TopicState::hidden && organizer())) return topic_closed(**t);
     if (auto s = need_convener(**t); !s) return s.error();
     if (!c.title && !c.description) {
       return make_error("bad_request", "give a title or a description to change", "title");
@@ -420,7 +515,7 @@ struct Decider {
                         "you have used all " + std::to_string(cap) + " of your votes",
                         "topic_id");
     }
-    return VoteAdded{c.topic_id, who()};
+    return VoteAdded{c.topic_id, who(), static_cast<int>((*t)->voters.size()) + 1};
   }
 
   Result<ChangeBody> operator()(const Unvote& c) const {
@@ -433,7 +528,7 @@ struct Decider {
       return make_error("not_voted", "you have not voted for topic " + id_str(c.topic_id),
                         "topic_id");
     }
-    return VoteRemoved{c.topic_id, who()};
+    return VoteRemoved{c.topic_id, who(), static_cast<int>((*t)->voters.size()) - 1};
   }
 
   Result<ChangeBody> operator()(const HideTopic& c) const {
@@ -469,7 +564,11 @@ struct Decider {
                             std::string(to_string((*into)->state)),
                         "into_topic_id");
     }
-    return TopicMerged{c.topic_id, c.into_topic_id};
+    int votes = static_cast<int>((*into)->voters.size());
+    for (const Id v : (*from)->voters) {
+      if (!contains((*into)->voters, v)) ++votes;
+    }
+    return TopicMerged{c.topic_id, c.into_topic_id, votes};
   }
 
   // --- sprint projects -------------------------------------------------------------------
@@ -480,13 +579,20 @@ struct Decider {
     }
     if (!c.fields.name) return make_error("bad_request", "name is required", "name");
     if (!c.fields.repo_url) return make_error("bad_request", "repo_url is required", "repo_url");
+    if (const int cap = b.info().project_cap; cap > 0 && !organizer() && b.live_projects_of(who()) >= cap) {
+      return make_error("cap_reached",
+                        "you already maintain " + std::to_string(cap) +
+                            " projects, the most this event allows each person; withdraw one first",
+                        "name");
+    }
     Project base;
     base.id = b.next_project_;
     base.days = b.info().sprint_days;  // by default a project sprints on every sprint day
     if (!actor.is_system()) base.maintainers.push_back(who());
     auto p = merge_fields(std::move(base), c.fields);
     if (!p) return p.error();
-    return ProjectCreated{*p};
+    if (actor.is_system()) return ProjectCreated{*p};
+    return ProjectCreated{*p, as_listed(who(), maintainer_role(who()))};
   }
 
   Result<ChangeBody> operator()(const EditProject& c) const {
@@ -514,13 +620,19 @@ struct Decider {
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     if (auto s = need_maintainer(**p); !s) return s.error();
-    if (b.participant(c.participant_id) == nullptr) {
-      return not_found("participant", c.participant_id, "participant_id");
+    const Participant* added = b.participant(c.participant_id);
+    if (added == nullptr) return not_found("participant", c.participant_id, "participant_id");
+    if (added->removed) {
+      return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was removed", "participant_id");
+    }
+    if (added->role == Role::display) {
+      return make_error("invalid_value", "a display screen cannot maintain a project", "participant_id");
     }
     if (contains((*p)->maintainers, c.participant_id)) {
       return make_error("conflict", "already a maintainer", "participant_id");
     }
-    return MaintainerAdded{c.project_id, c.participant_id};
+    return MaintainerAdded{c.project_id, c.participant_id,
+                           as_listed(c.participant_id, maintainer_role(c.participant_id))};
   }
 
   Result<ChangeBody> operator()(const ClaimTable& c) const {
@@ -572,7 +684,7 @@ struct Decider {
       return make_error("project_full", "project " + id_str(c.project_id) + " is full",
                         "project_id");
     }
-    return ProjectJoined{c.project_id, who()};
+    return ProjectJoined{c.project_id, who(), static_cast<int>((*p)->attendees.size()) + 1};
   }
 
   Result<ChangeBody> operator()(const LeaveProject& c) const {
@@ -582,7 +694,7 @@ struct Decider {
       return make_error("not_joined_project",
                         "you have not joined project " + id_str(c.project_id), "project_id");
     }
-    return ProjectLeft{c.project_id, who()};
+    return ProjectLeft{c.project_id, who(), static_cast<int>((*p)->attendees.size()) - 1};
   }
 
   Result<ChangeBody> operator()(const HideProject& c) const {

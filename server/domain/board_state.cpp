@@ -21,6 +21,7 @@ BoardState Board::state() const {
   s.tickets_used = tickets_used_;
   s.votes_used = votes_used_;
   s.votes = votes_;
+  s.invitations = invitations_;
   s.next_room = next_room_;
   s.next_slot = next_slot_;
   s.next_participant = next_participant_;
@@ -45,11 +46,13 @@ Board Board::from_state(BoardState s) {
   b.tickets_used_ = s.tickets_used;
   b.votes_used_ = std::move(s.votes_used);
   b.votes_ = std::move(s.votes);
+  b.invitations_ = std::move(s.invitations);
   b.next_room_ = s.next_room;
   b.next_slot_ = s.next_slot;
   b.next_participant_ = s.next_participant;
   b.next_topic_ = s.next_topic;
   b.next_project_ = s.next_project;
+  b.rebuild_derived_indexes();
   return b;
 }
 

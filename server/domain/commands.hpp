@@ -18,6 +18,7 @@ struct CreateEvent {
   std::string slug, name, timezone;
   int vote_cap = 0;
   std::vector<std::string> sprint_days;
+  int topic_cap = 5, project_cap = 3;  // per participant; 0 = no cap
 };
 struct SetOrganizerCode {
   static constexpr std::string_view type = "set_organizer_code";
@@ -43,6 +44,24 @@ struct SetLocks {
   std::optional<bool> proposals, voting;
 };
 
+struct SetVisibility {
+  static constexpr std::string_view type = "set_visibility";
+  Visibility visibility = Visibility::public_;
+};
+struct SetCaps {
+  static constexpr std::string_view type = "set_caps";
+  std::optional<int> topic_cap, project_cap;
+};
+// An organizer replaces the organizer code (the adapter makes the new code and hashes it).
+struct RotateOrganizerCode {
+  static constexpr std::string_view type = "rotate_organizer_code";
+  std::string code_hash;
+};
+struct CreateInvitation {
+  static constexpr std::string_view type = "create_invitation";
+  std::string code_hash;  // of a fresh random code the adapter hands to the organizer once
+};
+
 // --- participants ---
 struct Join {
   static constexpr std::string_view type = "join";
@@ -51,6 +70,7 @@ struct Join {
   std::optional<std::string> code_hash;   // hash of an organizer code, if one was presented
   std::optional<Role> role;               // only the server itself may pick a role directly
   std::optional<std::string> ticket_hash = {};  // hash of a ticket code, if one was presented
+  std::optional<std::string> invite_hash = {};  // hash of an organizer invitation, if one was presented
 };
 struct CreateDisplay {  // a read-only participant for a lobby screen
   static constexpr std::string_view type = "create_display";
@@ -60,6 +80,9 @@ struct CreateDisplay {  // a read-only participant for a lobby screen
 struct RemoveParticipant {
   static constexpr std::string_view type = "remove_participant";
   Id participant_id = 0;
+  // A fresh organizer code's hash, used when the removed participant is an organizer: what
+  // they knew stops working with them.
+  std::string new_code_hash = {};
 };
 struct SetJoinMode {
   static constexpr std::string_view type = "set_join_mode";
@@ -73,6 +96,7 @@ struct SetRole {
   static constexpr std::string_view type = "set_role";
   Id participant_id = 0;
   Role role = Role::attendee;
+  std::string new_code_hash = {};  // as for RemoveParticipant, when an organizer is demoted
 };
 
 // --- open-space topics ---
@@ -173,7 +197,8 @@ struct UnhideProject {
 };
 
 using Command =
-    std::variant<CreateEvent, SetOrganizerCode, AddRoom, AddSlot, SetVoteCap, SetLocks, Join,
+    std::variant<CreateEvent, SetOrganizerCode, AddRoom, AddSlot, SetVoteCap, SetLocks, SetVisibility, SetCaps,
+                 RotateOrganizerCode, CreateInvitation, Join,
                  SetRole, CreateDisplay, RemoveParticipant, SetJoinMode, AddTickets, ProposeTopic, EditTopic, WithdrawTopic, ScheduleTopic, UnscheduleTopic,
                  Vote, Unvote, HideTopic, UnhideTopic, MergeTopic, CreateProject, EditProject,
                  WithdrawProject, AddMaintainer, ClaimTable, ReleaseTable, JoinProject,

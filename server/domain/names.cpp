@@ -14,6 +14,8 @@ constexpr Table<Role, 4> roles{{{Role::attendee, "attendee"},
                                 {Role::organizer, "organizer"},
                                 {Role::display, "display"}}};
 constexpr Table<JoinMode, 2> join_modes{{{JoinMode::open, "open"}, {JoinMode::tickets, "tickets"}}};
+constexpr Table<Visibility, 2> visibilities{
+    {{Visibility::public_, "public"}, {Visibility::participants, "participants"}}};
 constexpr Table<RoomKind, 2> room_kinds{{{RoomKind::open_space, "open_space"},
                                          {RoomKind::sprint, "sprint"}}};
 constexpr Table<TopicState, 5> topic_states{{{TopicState::proposed, "proposed"},
@@ -53,6 +55,7 @@ std::string_view to_string(TopicState v) { return name_of(topic_states, v); }
 std::string_view to_string(Level v) { return name_of(levels, v); }
 std::string_view to_string(ProjectState v) { return name_of(project_states, v); }
 std::string_view to_string(JoinMode v) { return name_of(join_modes, v); }
+std::string_view to_string(Visibility v) { return name_of(visibilities, v); }
 
 std::optional<Role> role_from(std::string_view s) { return value_of(roles, s); }
 std::optional<RoomKind> room_kind_from(std::string_view s) { return value_of(room_kinds, s); }
@@ -64,5 +67,6 @@ std::optional<ProjectState> project_state_from(std::string_view s) {
   return value_of(project_states, s);
 }
 std::optional<JoinMode> join_mode_from(std::string_view s) { return value_of(join_modes, s); }
+std::optional<Visibility> visibility_from(std::string_view s) { return value_of(visibilities, s); }
 
 }  // namespace boardwalk::domain

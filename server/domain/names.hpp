@@ -14,6 +14,7 @@ std::string_view to_string(TopicState v);
 std::string_view to_string(Level v);
 std::string_view to_string(ProjectState v);
 std::string_view to_string(JoinMode v);
+std::string_view to_string(Visibility v);
 
 std::optional<Role> role_from(std::string_view s);
 std::optional<RoomKind> room_kind_from(std::string_view s);
@@ -21,5 +22,6 @@ std::optional<TopicState> topic_state_from(std::string_view s);
 std::optional<Level> level_from(std::string_view s);
 std::optional<ProjectState> project_state_from(std::string_view s);
 std::optional<JoinMode> join_mode_from(std::string_view s);
+std::optional<Visibility> visibility_from(std::string_view s);
 
 }  // namespace boardwalk::domain

@@ -15,6 +15,8 @@ struct Error {
   std::string code;
   std::string message;
   std::string field;
+  // Seconds after which trying again can succeed (rate limits, sign-in back-off); 0 = not said.
+  double retry_after = 0;
 
   bool operator==(const Error&) const = default;
 };

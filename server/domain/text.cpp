@@ -45,6 +45,18 @@ bool is_control(std::uint32_t cp) {
 
 bool is_space(std::uint32_t cp) { return cp == ' ' || cp == '\n' || cp == 0xA0 || cp == 0x3000; }
 
+// Characters a screen draws as nothing: white space, zero-width and other format characters
+// (Unicode category Cf), the soft hyphen, variation selectors, tag characters and the blank
+// "filler" letters. They are kept inside visible text (a zero-width joiner builds emoji), but
+// text made only of them would be an invisible card on the board.
+bool is_invisible(std::uint32_t cp) {
+  return is_space(cp) || cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 ||
+         cp == 0x17B4 || cp == 0x17B5 || cp == 0x180E || (cp >= 0x180B && cp <= 0x180F) ||
+         (cp >= 0x2000 && cp <= 0x200F) || cp == 0x202F || cp == 0x205F || (cp >= 0x2060 && cp <= 0x206F) ||
+         cp == 0x2800 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 ||
+         (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
 }  // namespace
 
 std::size_t utf8_length(std::string_view text) {
@@ -69,6 +81,7 @@ Result<std::string> clean_text(std::string_view text, std::string_view field, Te
   out.reserve(text.size());
   std::size_t chars = 0;
   std::size_t trailing_space_bytes = 0;  // bytes of white space at the end of `out`
+  bool visible = false;                  // at least one character a screen draws
   for (std::size_t i = 0; i < text.size();) {
     std::uint32_t cp = 0;
     const std::size_t len = decode_one(text, i, cp);
@@ -87,6 +100,7 @@ Result<std::string> clean_text(std::string_view text, std::string_view field, Te
     } else {
       trailing_space_bytes = 0;
     }
+    if (!is_invisible(cp)) visible = true;
     out.append(piece);
     ++chars;
   }
@@ -109,6 +123,9 @@ Result<std::string> clean_text(std::string_view text, std::string_view field, Te
                                           : f + " needs at least " +
                                                 std::to_string(rule.min_chars) + " characters",
                       f);
+  }
+  if (chars > 0 && !visible) {
+    return make_error("invalid_value", f + " shows nothing: it has only invisible or format characters", f);
   }
   if (chars > rule.max_chars) {
     return make_error("too_long",

@@ -19,6 +19,8 @@ enum class RoomKind { open_space, sprint };
 enum class TopicState { proposed, scheduled, withdrawn, hidden, merged };
 enum class Level { any, beginner, intermediate, advanced };
 enum class ProjectState { active, withdrawn, hidden };
+// Who may read the board: anyone with the address, or only people who joined the event.
+enum class Visibility { public_, participants };
 
 struct EventInfo {
   std::string slug;
@@ -30,6 +32,18 @@ struct EventInfo {
   bool voting_locked = false;
   JoinMode join_mode = JoinMode::open;
   std::string organizer_code_hash;  // private: never sent to clients
+  Visibility visibility = Visibility::public_;
+  // Live topics (proposed, scheduled, hidden) and active or hidden projects one participant
+  // may hold at once; 0 = no cap. They bound how big a board anyone can make (organizers are
+  // not capped).
+  int topic_cap = 5;
+  int project_cap = 3;
+};
+
+// A single-use invitation to become an organizer, created by an organizer.
+struct Invitation {
+  Id created_by = 0;
+  bool used = false;
 };
 
 struct Room {

@@ -58,8 +58,15 @@ Result<LoadedBoard> replay(storage::Store& store, const std::string& slug, domai
       }
     }
     if (change->seq >= window_first) {
-      out.recent.push_back(
-          protocol::make_frame(dump(protocol::encode_change(*change, slug, protocol::Audience::clients))));
+      bool replayable = true;
+      auto frame = protocol::encode_change(*change, slug, protocol::Audience::clients, replayable);
+      if (replayable) {
+        out.recent.push_back(protocol::make_frame(dump(frame)));
+      } else {
+        // Stored before changes carried their public counts: clients that missed it get a
+        // snapshot instead, so the window starts after it.
+        out.recent.clear();
+      }
     }
     return Ok{};
   });

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <stdexcept>
 
@@ -19,6 +21,23 @@ namespace {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+// What a participant may know of their own: the topics they vote for and the projects they
+// joined (the public board has counts only).
+json me_json(const domain::Board& board, domain::Id participant) {
+  return {{"votes", board.votes_of(participant)}, {"projects", board.projects_joined_by(participant)}};
+}
+
+bool changes_my_choices(const domain::ChangeBody& body) {
+  return std::holds_alternative<domain::VoteAdded>(body) || std::holds_alternative<domain::VoteRemoved>(body) ||
+         std::holds_alternative<domain::ProjectJoined>(body) || std::holds_alternative<domain::ProjectLeft>(body);
+}
+
+Error retry_later(std::string message, double seconds) {
+  Error e = make_error("rate_limited", std::move(message));
+  e.retry_after = seconds;
+  return e;
+}
+
 // What an ack tells the requester besides seq: the id of the thing it created.
 json ack_extra_for(const domain::ChangeBody& body) {
   if (const auto* c = std::get_if<domain::TopicProposed>(&body)) return {{"topic_id", c->topic.id}};
@@ -35,8 +54,14 @@ storage::StoredChange to_stored(const std::string& slug, const domain::Change& c
 
 }  // namespace
 
-Engine::Engine(storage::Store& store, EngineOptions options) : store_(store), options_(std::move(options)) {
+Engine::Engine(storage::Store& store, EngineOptions options)
+    : store_(store), options_(std::move(options)), sign_ins_(options_.sign_in_limits) {
   if (!options_.clock) options_.clock = [] { return static_cast<domain::UnixTime>(std::time(nullptr)); };
+  if (!options_.monotonic) {
+    options_.monotonic = [] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    };
+  }
   if (options_.replay_window == 0) options_.replay_window = 1;
 }
 
@@ -166,6 +191,12 @@ void Engine::run() {
     for (auto& job : batch) {
       if (auto* command = std::get_if<CommandJob>(&job)) {
         stage(*command);
+      } else if (auto* reply = std::get_if<ReplyJob>(&job)) {
+        // Behind the connection's earlier answers in the pending group, like a rejected command.
+        Pending p;
+        p.connection = std::move(reply->connection);
+        p.reply = std::move(reply->frame);
+        pending_.push_back(std::move(p));
       } else {
         flush();
         std::get<Task>(job)();
@@ -198,16 +229,32 @@ void Engine::stage(CommandJob& job) {
   domain::Command command;
   domain::Actor actor = domain::Actor::anonymous();
   std::string secret;
+  std::string new_code;  // a code this request makes, told to the requester in the ack
+  bool credential = false;  // the request presents a code or ticket: failures count against its address
+  const double now = options_.monotonic();
   if (auto* join = std::get_if<protocol::JoinRequest>(&job.request.body)) {
     p.slug = join->event;
     if (find(p.slug) == nullptr) return reject(make_error("not_found", "no event '" + p.slug + "'", "event"));
     if (conn.participant != 0 && conn.joined == p.slug) actor = domain::Actor::of(conn.participant);
+    const std::string address = job.connection->client_address();
+    credential = join->code || join->ticket || join->invite;
+    if (credential) {
+      if (const double wait = sign_ins_.wait(address, p.slug, now); wait > 0) {
+        return reject(retry_later("too many wrong codes: wait before trying again", wait));
+      }
+    }
+    if (actor.kind != domain::Actor::Kind::participant) {
+      if (const double wait = sign_ins_.take_join(address, now); wait > 0) {
+        return reject(retry_later("too many people joined from this address just now: try again in a moment", wait));
+      }
+    }
     secret = new_secret();
     domain::Join j;
     j.name = join->name;
     j.secret_hash = hash_secret(secret);
     if (join->code) j.code_hash = hash_secret(*join->code);
     if (join->ticket) j.ticket_hash = hash_secret(*join->ticket);
+    if (join->invite) j.invite_hash = hash_secret(*join->invite);
     command = std::move(j);
   } else if (auto* display = std::get_if<protocol::CreateDisplayRequest>(&job.request.body)) {
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
@@ -221,6 +268,20 @@ void Engine::stage(CommandJob& job) {
     p.slug = conn.joined;
     actor = domain::Actor::of(conn.participant);
     command = std::move(request.command);
+    // Commands that hand out a new code: the engine makes it, the board keeps only its hash.
+    if (auto* rotate = std::get_if<domain::RotateOrganizerCode>(&command)) {
+      new_code = new_secret();
+      rotate->code_hash = hash_secret(new_code);
+    } else if (auto* invite = std::get_if<domain::CreateInvitation>(&command)) {
+      new_code = new_secret();
+      invite->code_hash = hash_secret(new_code);
+    } else if (auto* remove = std::get_if<domain::RemoveParticipant>(&command)) {
+      new_code = new_secret();  // used only if an organizer is removed
+      remove->new_code_hash = hash_secret(new_code);
+    } else if (auto* role = std::get_if<domain::SetRole>(&command)) {
+      new_code = new_secret();  // used only if an organizer is demoted
+      role->new_code_hash = hash_secret(new_code);
+    }
   }
   BoardSlot* slot = find(p.slug);
   if (slot == nullptr) return reject(make_error("not_found", "no event '" + p.slug + "'", "event"));
@@ -235,9 +296,19 @@ void Engine::stage(CommandJob& job) {
     return reject(make_error("rate_limited", "too many requests: wait a moment and try again"));
   }
   auto body = slot->board.decide(command, actor);
-  if (!body) return reject(body.error());
+  if (!body) {
+    if (credential && (body.error().code == "bad_secret" || body.error().code == "ticket_used")) {
+      sign_ins_.failed(job.connection->client_address(), p.slug, now);
+    }
+    return reject(body.error());
+  }
   domain::Change change{slot->board.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
   if (actor.kind == domain::Actor::Kind::participant) change.actor = actor.participant;
+  // Joining is the new participant's own act (the record names them, not the server).
+  if (const auto* joined = std::get_if<domain::ParticipantJoined>(&change.body);
+      joined != nullptr && std::holds_alternative<protocol::JoinRequest>(job.request.body)) {
+    change.actor = joined->participant.id;
+  }
   // Applied now so later commands in this group are decided against it; undone by rebuild()
   // if the group's commit fails.
   slot->board.apply(change);
@@ -247,9 +318,23 @@ void Engine::stage(CommandJob& job) {
       p.joined_as = joined->participant.id;  // a display's creator stays who they are
       conn.joining = true;
     }
-    p.ack_extra = {{"participant", protocol::to_json_value(joined->participant)}, {"secret", secret}};
+    p.ack_extra = {{"participant", protocol::self_json(joined->participant)}, {"secret", secret}};
+    if (joined->participant.role != domain::Role::display) p.ack_extra["me"] = me_json(slot->board, joined->participant.id);
   }
-  if (const auto* removed = std::get_if<domain::ParticipantRemoved>(&change.body)) p.removed = removed->participant_id;
+  if (changes_my_choices(change.body)) p.ack_extra["me"] = me_json(slot->board, actor.participant);
+  const bool code_made = std::holds_alternative<domain::OrganizerCodeSet>(change.body) ||
+                         std::holds_alternative<domain::InvitationCreated>(change.body);
+  if (const auto* removed = std::get_if<domain::ParticipantRemoved>(&change.body)) {
+    p.removed = removed->participant_id;
+    if (!removed->new_code_hash.empty()) p.ack_extra["code"] = new_code;
+  } else if (const auto* role = std::get_if<domain::ParticipantRoleSet>(&change.body)) {
+    if (!role->new_code_hash.empty()) p.ack_extra["code"] = new_code;
+  } else if (code_made && !new_code.empty()) {
+    p.ack_extra["code"] = new_code;
+  }
+  if (const auto* visibility = std::get_if<domain::VisibilitySet>(&change.body)) {
+    p.private_now = visibility->visibility == domain::Visibility::participants;
+  }
   p.public_frame = protocol::make_frame(dump(protocol::encode_change(change, p.slug, Audience::clients)));
   p.change = std::move(change);
   pending_.push_back(std::move(p));
@@ -287,6 +372,7 @@ void Engine::flush() {
     p.connection->deliver(protocol::encode_ack(p.id, p.change->seq, std::move(p.ack_extra)));
     if (BoardSlot* slot = find(p.slug)) record_committed(*slot, p.public_frame);
     if (p.removed) close_participant(p.slug, *p.removed);
+    if (p.private_now) close_unjoined_subscribers(p.slug);
   }
   pending_.clear();
   if (appended_ && on_changes_) on_changes_();
@@ -344,10 +430,18 @@ void Engine::submit(SubscriberPtr connection, protocol::Request request) {
     post(Task([this, connection = std::move(connection), request = std::move(request)] {
       do_auth(connection, request.id, std::get<protocol::AuthRequest>(request.body));
     }));
+  } else if (std::holds_alternative<protocol::ListParticipantsRequest>(request.body)) {
+    post(Task([this, connection = std::move(connection), id = request.id] { do_list_participants(connection, id); }));
+  } else if (const auto* attendees = std::get_if<protocol::ProjectAttendeesRequest>(&request.body)) {
+    post(Task([this, connection = std::move(connection), id = request.id, project = attendees->project_id] {
+      do_project_attendees(connection, id, project);
+    }));
   } else {
     post(CommandJob{std::move(connection), std::move(request)});
   }
 }
+
+void Engine::answer(SubscriberPtr connection, Frame frame) { post(ReplyJob{std::move(connection), std::move(frame)}); }
 
 void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const protocol::SubscribeRequest& request) {
   BoardSlot* slot = find(request.event);
@@ -358,6 +452,14 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const
   }
   Connection& conn = connections_[connection.get()];
   conn.handle = connection;
+  if (slot->board.info().visibility == domain::Visibility::participants &&
+      (conn.participant == 0 || conn.joined != request.event)) {
+    connection->deliver(protocol::encode_error(
+        id, make_error("not_joined", "this event is for participants only: auth (or join) first, then subscribe",
+                       "event")));
+    return;
+  }
+  conn.subscribed = request.event;
   const domain::Seq seq = slot->board.seq();
   const bool can_replay = request.since && *request.since <= seq && *request.since + 1 >= slot->recent_first;
   if (can_replay) {
@@ -383,8 +485,15 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
         protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
     return;
   }
+  const std::string address = connection->client_address();
+  const double now = options_.monotonic();
+  if (const double wait = sign_ins_.wait(address, request.event, now); wait > 0) {
+    connection->deliver(protocol::encode_error(id, retry_later("too many wrong secrets: wait before trying again", wait)));
+    return;
+  }
   const auto participant = slot->board.participant_by_secret(hash_secret(request.secret));
   if (!participant) {
+    sign_ins_.failed(address, request.event, now);
     connection->deliver(
         protocol::encode_error(id, make_error("bad_secret", "this secret is not valid for the event", "secret")));
     return;
@@ -401,8 +510,64 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
     return;
   }
   bind(connection.get(), request.event, *participant);
-  connection->deliver(protocol::encode_ack(
-      id, slot->board.seq(), {{"participant", protocol::to_json_value(*slot->board.participant(*participant))}}));
+  const domain::Participant& who = *slot->board.participant(*participant);
+  json extra = {{"participant", protocol::self_json(who)}};
+  if (who.role != domain::Role::display) extra["me"] = me_json(slot->board, who.id);
+  connection->deliver(protocol::encode_ack(id, slot->board.seq(), std::move(extra)));
+}
+
+Result<Engine::Joined> Engine::joined(const Subscriber* connection) {
+  const auto it = connections_.find(connection);
+  if (it == connections_.end() || it->second.participant == 0) {
+    return make_error("not_joined", "join the event (or auth) first");
+  }
+  BoardSlot* slot = find(it->second.joined);
+  if (slot == nullptr) return make_error("not_joined", "join the event (or auth) first");
+  const domain::Participant* p = slot->board.participant(it->second.participant);
+  if (p == nullptr || p->removed) return make_error("not_joined", "you are not a participant of this event");
+  return Joined{slot, p};
+}
+
+void Engine::do_list_participants(const SubscriberPtr& connection, const json& id) {
+  auto me = joined(connection.get());
+  if (!me) return connection->deliver(protocol::encode_error(id, me.error()));
+  if (me->participant->role != domain::Role::organizer) {
+    return connection->deliver(
+        protocol::encode_error(id, make_error("forbidden", "only organizers can list the participants")));
+  }
+  json people = json::array();
+  for (const auto& [pid, p] : me->slot->board.participants()) people.push_back(protocol::to_json_value(p));
+  connection->deliver(protocol::encode_ack(id, me->slot->board.seq(), {{"participants", std::move(people)}}));
+}
+
+void Engine::do_project_attendees(const SubscriberPtr& connection, const json& id, domain::Id project_id) {
+  auto me = joined(connection.get());
+  if (!me) return connection->deliver(protocol::encode_error(id, me.error()));
+  const domain::Board& board = me->slot->board;
+  const domain::Project* project = board.project(project_id);
+  if (project == nullptr) {
+    return connection->deliver(protocol::encode_error(
+        id, make_error("not_found", "no project " + std::to_string(project_id), "project_id")));
+  }
+  const bool maintainer = std::find(project->maintainers.begin(), project->maintainers.end(), me->participant->id) !=
+                          project->maintainers.end();
+  if (!maintainer && me->participant->role != domain::Role::organizer) {
+    return connection->deliver(protocol::encode_error(
+        id, make_error("forbidden", "only the project's maintainers or an organizer can see who joined", "project_id")));
+  }
+  json people = json::array();
+  for (const domain::Id a : project->attendees) {
+    if (const auto* p = board.participant(a)) people.push_back({{"id", p->id}, {"name", p->name}});
+  }
+  connection->deliver(protocol::encode_ack(id, board.seq(), {{"attendees", std::move(people)}}));
+}
+
+void Engine::close_unjoined_subscribers(const std::string& slug) {
+  for (auto& [raw, conn] : connections_) {
+    if (conn.subscribed != slug || (conn.participant != 0 && conn.joined == slug)) continue;
+    conn.subscribed.clear();
+    if (auto handle = conn.handle.lock()) handle->close("this event is for participants only");
+  }
 }
 
 void Engine::disconnect(const Subscriber* connection) {
@@ -460,12 +625,25 @@ void Engine::snapshot(std::string slug, std::function<void(Frame)> done) {
   }));
 }
 
+void Engine::read_board(std::string slug, std::string bearer, std::function<void(Result<Frame>)> done) {
+  post(Task([this, slug = std::move(slug), bearer = std::move(bearer), done = std::move(done)] {
+    BoardSlot* slot = find(slug);
+    if (slot == nullptr) return done(make_error("not_found", "no event '" + slug + "'", "event"));
+    if (slot->board.info().visibility == domain::Visibility::participants &&
+        (bearer.empty() || !slot->board.participant_by_secret(hash_secret(bearer)))) {
+      return done(make_error("not_joined",
+                             "this event is for participants only: send Authorization: Bearer SECRET", "Authorization"));
+    }
+    done(snapshot_frame(*slot));
+  }));
+}
+
 void Engine::list_events(std::function<void(std::vector<EventSummary>)> done) {
   post(Task([this, done = std::move(done)] {
     std::vector<EventSummary> out;
     for (const auto& [slug, slot] : boards_) {
       const auto& info = slot.board.info();
-      out.push_back(EventSummary{slug, info.name, info.timezone, slot.board.seq()});
+      out.push_back(EventSummary{slug, info.name, info.timezone, slot.board.seq(), info.visibility});
     }
     done(std::move(out));
   }));

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "domain/board.hpp"
+#include "engine/sign_in_limits.hpp"
 #include "engine/subscriber.hpp"
 #include "engine/token_bucket.hpp"
 #include "protocol/messages.hpp"
@@ -53,11 +54,16 @@ struct EngineOptions {
   // for the demo board and tens of ms for a big conference, once per 50,000 commits, i.e.
   // well under 1 us per change on the writer thread. 0 = only on stop().
   std::size_t snapshot_interval = 50000;
+  // Failed sign-ins and new joins per client address (engine/sign_in_limits.hpp).
+  SignInLimitOptions sign_in_limits;
+  // Seconds on a monotonic clock, for those limits; defaults to std::chrono::steady_clock.
+  std::function<double()> monotonic;
 };
 
 struct EventSummary {
   std::string slug, name, timezone;
   domain::Seq seq = 0;
+  domain::Visibility visibility = domain::Visibility::public_;
 };
 
 class Engine {
@@ -80,9 +86,16 @@ class Engine {
 
   // --- from any thread (after start) ------------------------------------------------------
   void submit(SubscriberPtr connection, protocol::Request request);
+  // An answer decided outside the engine (a message that could not be decoded): queued behind
+  // this connection's earlier requests, so answers keep the order of the requests.
+  void answer(SubscriberPtr connection, protocol::Frame frame);
   void disconnect(const Subscriber* connection);
   // `done` runs on the writer thread with the snapshot frame, or nullptr for no such event.
   void snapshot(std::string slug, std::function<void(protocol::Frame)> done);
+  // The snapshot for an HTTP reader holding `bearer` (a participant's or display's secret, or
+  // empty): refused with not_found, or not_joined for a participants-only event without a
+  // valid secret. `done` runs on the writer thread.
+  void read_board(std::string slug, std::string bearer, std::function<void(Result<protocol::Frame>)> done);
   void list_events(std::function<void(std::vector<EventSummary>)> done);
 
   // --- before start() only (set-up, CLI) ---------------------------------------------------
@@ -115,16 +128,20 @@ class Engine {
   struct Connection {
     std::string joined;  // event slug the participant belongs to
     domain::Id participant = 0;
-    bool joining = false;
-    std::weak_ptr<Subscriber>
-        handle;  // to close it (participant removed)    // a join of this connection waits in the pending group
+    bool joining = false;     // a join of this connection waits in the pending group
+    std::string subscribed;   // event slug whose changes it follows
+    std::weak_ptr<Subscriber> handle;  // to close it (participant removed, event made private)
   };
   struct CommandJob {
     SubscriberPtr connection;
     protocol::Request request;
   };
   using Task = std::function<void()>;
-  using Job = std::variant<CommandJob, Task>;
+  struct ReplyJob {
+    SubscriberPtr connection;
+    protocol::Frame frame;
+  };
+  using Job = std::variant<CommandJob, Task, ReplyJob>;
 
   // A decided change waiting for its group's commit, or an answer that must keep its place
   // in the reply order behind such changes.
@@ -138,6 +155,7 @@ class Engine {
     protocol::Frame reply;                // an error decided without touching storage
     std::optional<domain::Id> joined_as;  // bind the connection to this participant
     std::optional<domain::Id> removed;    // close this participant's connections
+    bool private_now = false;             // the event became participants-only
   };
 
   void post(Job job);
@@ -152,6 +170,16 @@ class Engine {
   void do_subscribe(const SubscriberPtr& connection, const nlohmann::json& id,
                     const protocol::SubscribeRequest& request);
   void do_auth(const SubscriberPtr& connection, const nlohmann::json& id, const protocol::AuthRequest& request);
+  void do_list_participants(const SubscriberPtr& connection, const nlohmann::json& id);
+  void do_project_attendees(const SubscriberPtr& connection, const nlohmann::json& id, domain::Id project_id);
+  // The participant this connection is joined as, with its board; an error answer otherwise.
+  struct Joined {
+    BoardSlot* slot = nullptr;
+    const domain::Participant* participant = nullptr;
+  };
+  Result<Joined> joined(const Subscriber* connection);
+  // Closes the connections following `slug` that did not join it (it became participants-only).
+  void close_unjoined_subscribers(const std::string& slug);
   // Connection <-> participant binding, with a count per participant to cap connections.
   void bind(const Subscriber* connection, const std::string& slug, domain::Id participant);
   void unbind(const Subscriber* connection);
@@ -166,6 +194,7 @@ class Engine {
   std::unordered_map<const Subscriber*, Connection> connections_;
   std::map<std::pair<std::string, domain::Id>, std::size_t> bound_count_;
   std::map<std::pair<std::string, domain::Id>, TokenBucket> rates_;
+  SignInLimits sign_ins_;
   std::vector<Pending> pending_;
   std::atomic<std::size_t> event_count_{0};
   std::function<void()> on_changes_;

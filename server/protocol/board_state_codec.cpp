@@ -15,7 +15,9 @@ namespace {
 using namespace boardwalk::domain;
 
 constexpr std::string_view kMagic = "BWBS";
-constexpr std::uint64_t kVersion = 1;
+// 2: event visibility and caps, organizer invitations. A snapshot of another version is not
+// used: the board is then rebuilt from the change log (and a new snapshot stored).
+constexpr std::uint64_t kVersion = 2;
 constexpr std::size_t kChecksumBytes = 8;
 
 // FNV-1a: a few lines, fast on a board-sized body, and enough to tell a torn or bit-rotten
@@ -36,13 +38,18 @@ constexpr int max_of(RoomKind) { return static_cast<int>(RoomKind::sprint); }
 constexpr int max_of(TopicState) { return static_cast<int>(TopicState::merged); }
 constexpr int max_of(Level) { return static_cast<int>(Level::advanced); }
 constexpr int max_of(ProjectState) { return static_cast<int>(ProjectState::hidden); }
+constexpr int max_of(Visibility) { return static_cast<int>(Visibility::participants); }
 
 // The field lists, written once and used by both directions, so encoder and decoder cannot
 // drift apart. The order is the format: append new fields at the end and bump kVersion.
 template <typename A>
 void io(A& a, EventInfo& e) {
   a(e.slug, e.name, e.timezone, e.vote_cap, e.sprint_days, e.proposals_locked, e.voting_locked, e.join_mode,
-    e.organizer_code_hash);
+    e.organizer_code_hash, e.visibility, e.topic_cap, e.project_cap);
+}
+template <typename A>
+void io(A& a, Invitation& i) {
+  a(i.created_by, i.used);
 }
 template <typename A>
 void io(A& a, Room& r) {
@@ -68,7 +75,8 @@ void io(A& a, Project& p) {
 template <typename A>
 void io(A& a, BoardState& s) {
   a(s.seq, s.info, s.rooms, s.slots, s.participants, s.topics, s.projects, s.cells, s.tables, s.secrets, s.tickets,
-    s.tickets_used, s.votes_used, s.votes, s.next_room, s.next_slot, s.next_participant, s.next_topic, s.next_project);
+    s.tickets_used, s.votes_used, s.votes, s.next_room, s.next_slot, s.next_participant, s.next_topic, s.next_project,
+    s.invitations);
 }
 
 class Writer {
@@ -133,14 +141,15 @@ class Writer {
   template <typename K, typename V>
   void put(const std::unordered_map<K, V>& m) {
     std::vector<std::pair<K, V>> sorted(m.begin(), m.end());
-    std::sort(sorted.begin(), sorted.end());
+    std::sort(sorted.begin(), sorted.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     put(sorted);
   }
   // A domain struct: its field list above (a constraint, so that strings and containers,
   // which are classes too, keep their own overloads).
   template <typename T>
   requires requires(Writer& w, T& t) { io(w, t); }
-  void put(T& record) { io(*this, record); }
+  // io() takes references so one field list serves both directions; the Writer only reads.
+  void put(const T& record) { io(*this, const_cast<T&>(record)); }  // NOLINT(cppcoreguidelines-pro-type-const-cast)
 
   std::string& out_;
 };

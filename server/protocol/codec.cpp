@@ -74,16 +74,54 @@ Project project_from(const json& j) {
   return p;
 }
 
-// Fields of each change kind, both directions. `write` adds fields to `j`.
+std::optional<Participant> opt_participant(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return participant_from(*it);
+}
+
+json pairs_json(const std::vector<std::pair<Id, int>>& pairs, const char* count_key) {
+  json a = json::array();
+  for (const auto& [id, n] : pairs) a.push_back({{"id", id}, {count_key, n}});
+  return a;
+}
+
+std::vector<std::pair<Id, int>> pairs_from(const json& j, const char* count_key) {
+  std::vector<std::pair<Id, int>> out;
+  for (const auto& e : j) out.emplace_back(e.at("id").get<Id>(), e.at(count_key).get<int>());
+  return out;
+}
+
+// Fields of each change kind, both directions. `write` adds fields to `j`. Clients get counts
+// and the public entries of listed participants, never who voted or signed up (protocol.md,
+// "Privacy"); storage gets everything, private hashes included.
 struct FieldWriter {
   json& j;
   Audience audience;
+  bool& replayable;  // false when a stored record lacks what its public form needs
+  [[nodiscard]] bool stored() const { return audience == Audience::storage; }
+  void person(const char* key, const std::optional<Participant>& p) const {
+    if (p) {
+      j[key] = stored() ? to_json_value(*p) : public_json(*p);
+    } else if (!stored()) {
+      replayable = false;
+    }
+  }
+  void count(const char* key, int n) const {
+    if (n >= 0) {
+      j[key] = n;
+    } else if (!stored()) {
+      replayable = false;
+    }
+  }
   void operator()(const EventCreated& c) const {
     j["slug"] = c.slug;
     j["name"] = c.name;
     j["timezone"] = c.timezone;
     j["vote_cap"] = c.vote_cap;
     j["sprint_days"] = c.sprint_days;
+    j["topic_cap"] = c.topic_cap;
+    j["project_cap"] = c.project_cap;
   }
   void operator()(const OrganizerCodeSet& c) const {
     if (audience == Audience::storage) j["code_hash"] = c.code_hash;
@@ -95,13 +133,59 @@ struct FieldWriter {
     j["proposals"] = c.proposals;
     j["voting"] = c.voting;
   }
+  void operator()(const VisibilitySet& c) const { j["visibility"] = to_string(c.visibility); }
+  void operator()(const CapsSet& c) const {
+    j["topic_cap"] = c.topic_cap;
+    j["project_cap"] = c.project_cap;
+  }
+  void operator()(const InvitationCreated& c) const {
+    if (!stored()) return;  // the code is never broadcast, nor who may hand it out
+    j["code_hash"] = c.code_hash;
+    j["created_by"] = c.created_by;
+  }
   void operator()(const ParticipantJoined& c) const {
-    j["participant"] = to_json_value(c.participant);
     j["ticket"] = !c.ticket_hash.empty();  // whether a ticket code was used (never which)
-    if (audience == Audience::storage) {
+    if (stored()) {
+      // A new participant is nobody the public board lists (they convene nothing yet).
+      j["participant"] = to_json_value(c.participant);
       j["secret_hash"] = c.secret_hash;
       if (!c.ticket_hash.empty()) j["ticket_hash"] = c.ticket_hash;
+      if (!c.invite_hash.empty()) j["invite_hash"] = c.invite_hash;
     }
+  }
+  void operator()(const ParticipantRemoved& c) const {
+    j["participant_id"] = c.participant_id;
+    if (stored()) {
+      if (!c.new_code_hash.empty()) j["new_code_hash"] = c.new_code_hash;
+      if (c.counts.known) {
+        j["topics"] = pairs_json(c.counts.topic_votes, "votes");
+        j["projects"] = pairs_json(c.counts.project_attendees, "attendee_count");
+      }
+      return;
+    }
+    if (!c.counts.known) replayable = false;
+    j["topics"] = pairs_json(c.counts.topic_votes, "votes");
+    j["projects"] = pairs_json(c.counts.project_attendees, "attendee_count");
+    j["organizer_code_rotated"] = !c.new_code_hash.empty();
+  }
+  void operator()(const VoteAdded& c) const { vote(c.topic_id, c.participant_id, c.votes); }
+  void operator()(const VoteRemoved& c) const { vote(c.topic_id, c.participant_id, c.votes); }
+  void vote(Id topic, Id participant, int votes) const {
+    j["topic_id"] = topic;
+    if (stored()) j["participant_id"] = participant;
+    count("votes", votes);
+  }
+  void operator()(const ProjectJoined& c) const { sign_up(c.project_id, c.participant_id, c.attendee_count); }
+  void operator()(const ProjectLeft& c) const { sign_up(c.project_id, c.participant_id, c.attendee_count); }
+  void sign_up(Id project, Id participant, int attendees) const {
+    j["project_id"] = project;
+    if (stored()) j["participant_id"] = participant;
+    count("attendee_count", attendees);
+  }
+  void operator()(const MaintainerAdded& c) const {
+    j["project_id"] = c.project_id;
+    j["participant_id"] = c.participant_id;
+    person("participant", c.participant);
   }
   void operator()(const JoinModeSet& c) const { j["mode"] = to_string(c.mode); }
   void operator()(const TicketsAdded& c) const {
@@ -111,8 +195,16 @@ struct FieldWriter {
   void operator()(const ParticipantRoleSet& c) const {
     j["participant_id"] = c.participant_id;
     j["role"] = to_string(c.role);
+    if (stored()) {
+      if (!c.new_code_hash.empty()) j["new_code_hash"] = c.new_code_hash;
+    } else {
+      j["organizer_code_rotated"] = !c.new_code_hash.empty();
+    }
   }
-  void operator()(const TopicProposed& c) const { j["topic"] = to_json_value(c.topic); }
+  void operator()(const TopicProposed& c) const {
+    j["topic"] = stored() ? to_json_value(c.topic) : public_json(c.topic);
+    if (c.convener || c.topic.convener != 0) person("participant", c.convener);  // 0: the server
+  }
   void operator()(const TopicEdited& c) const {
     j["topic_id"] = c.topic_id;
     j["title"] = c.title;
@@ -126,9 +218,16 @@ struct FieldWriter {
   void operator()(const TopicMerged& c) const {
     j["topic_id"] = c.topic_id;
     j["into_topic_id"] = c.into_topic_id;
+    count("votes", c.votes);
   }
-  void operator()(const ProjectCreated& c) const { j["project"] = to_json_value(c.project); }
-  void operator()(const ProjectEdited& c) const { j["project"] = to_json_value(c.project); }
+  void operator()(const ProjectCreated& c) const {
+    j["project"] = stored() ? to_json_value(c.project) : public_json(c.project);
+    // Created by the server itself (imports): no maintainer to list.
+    if (c.maintainer || stored() || !c.project.maintainers.empty()) person("participant", c.maintainer);
+  }
+  void operator()(const ProjectEdited& c) const {
+    j["project"] = stored() ? to_json_value(c.project) : public_json(c.project);
+  }
   void operator()(const TableClaimed& c) const {
     j["project_id"] = c.project_id;
     j["day"] = c.day;
@@ -153,24 +252,37 @@ ChangeBody body_from(const std::string& kind, const json& j) {
   if (kind == "event_created") {
     return EventCreated{j.at("slug").get<std::string>(), j.at("name").get<std::string>(),
                         j.at("timezone").get<std::string>(), j.at("vote_cap").get<int>(),
-                        j.at("sprint_days").get<std::vector<std::string>>()};
+                        j.at("sprint_days").get<std::vector<std::string>>(), j.value("topic_cap", 5),
+                        j.value("project_cap", 3)};
   }
   if (kind == "organizer_code_set") return OrganizerCodeSet{j.at("code_hash").get<std::string>()};
   if (kind == "room_added") return RoomAdded{room_from(j.at("room"))};
   if (kind == "slot_added") return SlotAdded{slot_from(j.at("slot"))};
   if (kind == "vote_cap_set") return VoteCapSet{j.at("vote_cap").get<int>()};
   if (kind == "locks_set") return LocksSet{j.at("proposals").get<bool>(), j.at("voting").get<bool>()};
+  if (kind == "visibility_set") return VisibilitySet{enum_from<Visibility>(j.at("visibility"), visibility_from)};
+  if (kind == "caps_set") return CapsSet{j.at("topic_cap").get<int>(), j.at("project_cap").get<int>()};
+  if (kind == "invitation_created") return InvitationCreated{j.at("code_hash").get<std::string>(), id("created_by")};
   if (kind == "participant_joined") {
-    return ParticipantJoined{participant_from(j.at("participant")),
-                             j.at("secret_hash").get<std::string>(), j.value("ticket_hash", std::string())};
+    return ParticipantJoined{participant_from(j.at("participant")), j.at("secret_hash").get<std::string>(),
+                             j.value("ticket_hash", std::string()), j.value("invite_hash", std::string())};
   }
-  if (kind == "participant_removed") return ParticipantRemoved{id("participant_id")};
+  if (kind == "participant_removed") {
+    ParticipantRemoved c{id("participant_id"), j.value("new_code_hash", std::string())};
+    if (j.contains("topics")) {
+      c.counts.known = true;
+      c.counts.topic_votes = pairs_from(j.at("topics"), "votes");
+      c.counts.project_attendees = pairs_from(j.at("projects"), "attendee_count");
+    }
+    return c;
+  }
   if (kind == "join_mode_set") return JoinModeSet{enum_from<JoinMode>(j.at("mode"), join_mode_from)};
   if (kind == "tickets_added") return TicketsAdded{j.at("ticket_hashes").get<std::vector<std::string>>()};
   if (kind == "participant_role_set") {
-    return ParticipantRoleSet{id("participant_id"), enum_from<Role>(j.at("role"), role_from)};
+    return ParticipantRoleSet{id("participant_id"), enum_from<Role>(j.at("role"), role_from),
+                              j.value("new_code_hash", std::string())};
   }
-  if (kind == "topic_proposed") return TopicProposed{topic_from(j.at("topic"))};
+  if (kind == "topic_proposed") return TopicProposed{topic_from(j.at("topic")), opt_participant(j, "participant")};
   if (kind == "topic_edited") {
     return TopicEdited{id("topic_id"), j.at("title").get<std::string>(),
                        j.at("description").get<std::string>()};
@@ -178,21 +290,29 @@ ChangeBody body_from(const std::string& kind, const json& j) {
   if (kind == "topic_withdrawn") return TopicWithdrawn{id("topic_id")};
   if (kind == "topic_scheduled") return TopicScheduled{id("topic_id"), id("room_id"), id("slot_id")};
   if (kind == "topic_unscheduled") return TopicUnscheduled{id("topic_id")};
-  if (kind == "vote_added") return VoteAdded{id("topic_id"), id("participant_id")};
-  if (kind == "vote_removed") return VoteRemoved{id("topic_id"), id("participant_id")};
+  if (kind == "vote_added") return VoteAdded{id("topic_id"), id("participant_id"), j.value("votes", -1)};
+  if (kind == "vote_removed") return VoteRemoved{id("topic_id"), id("participant_id"), j.value("votes", -1)};
   if (kind == "topic_hidden") return TopicHidden{id("topic_id")};
   if (kind == "topic_unhidden") return TopicUnhidden{id("topic_id")};
-  if (kind == "topic_merged") return TopicMerged{id("topic_id"), id("into_topic_id")};
-  if (kind == "project_created") return ProjectCreated{project_from(j.at("project"))};
+  if (kind == "topic_merged") return TopicMerged{id("topic_id"), id("into_topic_id"), j.value("votes", -1)};
+  if (kind == "project_created") {
+    return ProjectCreated{project_from(j.at("project")), opt_participant(j, "participant")};
+  }
   if (kind == "project_edited") return ProjectEdited{project_from(j.at("project"))};
   if (kind == "project_withdrawn") return ProjectWithdrawn{id("project_id")};
-  if (kind == "maintainer_added") return MaintainerAdded{id("project_id"), id("participant_id")};
+  if (kind == "maintainer_added") {
+    return MaintainerAdded{id("project_id"), id("participant_id"), opt_participant(j, "participant")};
+  }
   if (kind == "table_claimed") {
     return TableClaimed{id("project_id"), j.at("day").get<std::string>(), id("room_id")};
   }
   if (kind == "table_released") return TableReleased{id("project_id"), j.at("day").get<std::string>()};
-  if (kind == "project_joined") return ProjectJoined{id("project_id"), id("participant_id")};
-  if (kind == "project_left") return ProjectLeft{id("project_id"), id("participant_id")};
+  if (kind == "project_joined") {
+    return ProjectJoined{id("project_id"), id("participant_id"), j.value("attendee_count", -1)};
+  }
+  if (kind == "project_left") {
+    return ProjectLeft{id("project_id"), id("participant_id"), j.value("attendee_count", -1)};
+  }
   if (kind == "project_hidden") return ProjectHidden{id("project_id")};
   if (kind == "project_unhidden") return ProjectUnhidden{id("project_id")};
   throw std::runtime_error("unknown change kind '" + kind + "'");
@@ -240,6 +360,55 @@ json to_json_value(const Project& p) {
           {"state", to_string(p.state)}};
 }
 
+json public_json(const Participant& p) {
+  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}, {"removed", p.removed}};
+}
+
+json public_json(const Topic& t) {
+  return {{"id", t.id},
+          {"title", t.title},
+          {"description", t.description},
+          {"convener", t.convener},
+          {"state", to_string(t.state)},
+          {"room_id", opt(t.room_id)},
+          {"slot_id", opt(t.slot_id)},
+          {"merged_into", opt(t.merged_into)},
+          {"votes", t.voters.size()}};
+}
+
+json public_json(const Project& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"repo_url", p.repo_url},
+          {"description", p.description},
+          {"maintainers", p.maintainers},
+          {"skills", p.skills},
+          {"level", to_string(p.level)},
+          {"first_timers", p.first_timers},
+          {"days", p.days},
+          {"tables", p.tables},
+          {"attendee_count", p.attendees.size()},
+          {"capacity", p.capacity ? json(*p.capacity) : json(nullptr)},
+          {"state", to_string(p.state)}};
+}
+
+json self_json(const Participant& p) {
+  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}};
+}
+
+json encode_board_full(const Board& board) {
+  json j = encode_board(board);
+  const auto list = [](const auto& map) {
+    json a = json::array();
+    for (const auto& [id, v] : map) a.push_back(to_json_value(v));
+    return a;
+  };
+  j["participants"] = list(board.participants());
+  j["topics"] = list(board.topics());
+  j["projects"] = list(board.projects());
+  return j;
+}
+
 json encode_board(const Board& board) {
   const EventInfo& e = board.info();
   json j;
@@ -251,17 +420,29 @@ json encode_board(const Board& board) {
                 {"proposals_locked", e.proposals_locked},
                 {"voting_locked", e.voting_locked},
                 {"join_mode", to_string(e.join_mode)},
+                {"visibility", to_string(e.visibility)},
+                {"topic_cap", e.topic_cap},
+                {"project_cap", e.project_cap},
                 {"tickets", {{"total", board.tickets_total()}, {"used", board.tickets_used()}}}};
   const auto list = [](const auto& map) {
     json a = json::array();
     for (const auto& [id, v] : map) a.push_back(to_json_value(v));
     return a;
   };
+  const auto public_list = [](const auto& map) {
+    json a = json::array();
+    for (const auto& [id, v] : map) a.push_back(public_json(v));
+    return a;
+  };
   j["rooms"] = list(board.rooms());
   j["slots"] = list(board.slots());
-  j["participants"] = list(board.participants());
-  j["topics"] = list(board.topics());
-  j["projects"] = list(board.projects());
+  json people = json::array();
+  for (const auto& [id, p] : board.participants()) {
+    if (board.listed(id)) people.push_back(public_json(p));
+  }
+  j["participants"] = std::move(people);
+  j["topics"] = public_list(board.topics());
+  j["projects"] = public_list(board.projects());
   return j;
 }
 
@@ -273,13 +454,17 @@ json encode_snapshot(const Board& board) {
 }
 
 json encode_change(const Change& change, const std::string& slug, Audience audience) {
-  json j = {{"type", "change"},
-            {"event", slug},
-            {"seq", change.seq},
-            {"kind", change_kind(change.body)},
-            {"actor", opt(change.actor)},
-            {"at", format_utc(change.at)}};
-  std::visit(FieldWriter{j, audience}, change.body);
+  bool replayable = true;
+  return encode_change(change, slug, audience, replayable);
+}
+
+json encode_change(const Change& change, const std::string& slug, Audience audience, bool& replayable) {
+  json j = {{"type", "change"}, {"event", slug}, {"seq", change.seq}, {"kind", change_kind(change.body)}};
+  // Who did it is kept for the record, not broadcast: it would tell everyone who voted.
+  if (audience == Audience::storage) j["actor"] = opt(change.actor);
+  j["at"] = format_utc(change.at);
+  replayable = true;
+  std::visit(FieldWriter{j, audience, replayable}, change.body);
   return j;
 }
 
@@ -290,7 +475,7 @@ Result<Change> decode_change(const json& j) {
     const auto at = parse_utc(j.at("at").get<std::string>());
     if (!at) return make_error("invalid_value", "bad time in stored change", "at");
     c.at = *at;
-    c.actor = opt_id(j.at("actor"));
+    c.actor = opt_id(j.value("actor", json(nullptr)));
     c.body = body_from(j.at("kind").get<std::string>(), j);
     return c;
   } catch (const std::exception& e) {

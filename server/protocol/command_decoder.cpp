@@ -265,6 +265,26 @@ const std::map<std::string, Decoder, std::less<>>& decoders() {
          c.mode = mode.value_or(JoinMode::open);
          return finish(r, c);
        }},
+      {"set_visibility",
+       [](FieldReader& r) -> Result<Command> {
+         SetVisibility c;
+         std::optional<Visibility> v;
+         std::string bad_enum;
+         enum_field(r, "visibility", v, &visibility_from, bad_enum);
+         if (!r.failed() && !bad_enum.empty()) return with_enum_error(bad_enum, "public, participants");
+         if (!r.failed() && !v) return make_error("bad_request", "visibility is required", "visibility");
+         c.visibility = v.value_or(Visibility::public_);
+         return finish(r, c);
+       }},
+      {"set_caps",
+       [](FieldReader& r) -> Result<Command> {
+         SetCaps c;
+         r.integer("topic_cap", c.topic_cap, 0, limits::max_cap);
+         r.integer("project_cap", c.project_cap, 0, limits::max_cap);
+         return finish(r, c);
+       }},
+      {"rotate_organizer_code", [](FieldReader& r) -> Result<Command> { return finish(r, RotateOrganizerCode{}); }},
+      {"create_invitation", [](FieldReader& r) -> Result<Command> { return finish(r, CreateInvitation{}); }},
       {"set_role",
        [](FieldReader& r) -> Result<Command> {
          SetRole c;
@@ -339,6 +359,7 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
     r.text("name", s.name);
     r.text("code", s.code);
     r.text("ticket", s.ticket);
+    r.text("invite", s.invite);
     if (auto st = r.finish(); !st) return fail(st.error());
     return Request{*id, s};
   }
@@ -352,6 +373,16 @@ std::variant<Request, DecodeFailure> decode_request(std::string_view text) {
     AuthRequest s;
     r.text("event", s.event);
     r.text("secret", s.secret);
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, s};
+  }
+  if (type == "list_participants") {
+    if (auto st = r.finish(); !st) return fail(st.error());
+    return Request{*id, ListParticipantsRequest{}};
+  }
+  if (type == "project_attendees") {
+    ProjectAttendeesRequest s;
+    r.id("project_id", s.project_id);
     if (auto st = r.finish(); !st) return fail(st.error());
     return Request{*id, s};
   }

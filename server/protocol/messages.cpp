@@ -1,5 +1,7 @@
 #include "messages.hpp"
 
+#include <cmath>
+
 namespace boardwalk::protocol {
 
 using json = nlohmann::json;
@@ -16,6 +18,7 @@ Frame encode_error(const json& id, const Error& error) {
             {"code", error.code},
             {"message", error.message},
             {"field", error.field.empty() ? json(nullptr) : json(error.field)}};
+  if (error.retry_after > 0) j["retry_after"] = std::ceil(error.retry_after * 10) / 10;
   return make_frame(dump(j));
 }
 

@@ -22,6 +22,7 @@ struct JoinRequest {
   std::string name;
   std::optional<std::string> code;    // organizer code, in clear: the adapter hashes it
   std::optional<std::string> ticket = {};  // ticket code, in clear: the adapter hashes it
+  std::optional<std::string> invite = {};  // organizer invitation code, in clear
 };
 // Organizers create read-only participants for lobby screens; the engine makes the secret.
 struct CreateDisplayRequest {
@@ -34,10 +35,17 @@ struct AuthRequest {
 struct CommandRequest {
   domain::Command command;
 };
+// Reads that only some participants may make (they see people, not counts).
+struct ListParticipantsRequest {};  // organizers: everyone in the event
+struct ProjectAttendeesRequest {    // a project's maintainers and organizers: who joined it
+  domain::Id project_id = 0;
+};
 
 struct Request {
   nlohmann::json id;  // echoed in the answer: a string (<= 64 chars) or an integer
-  std::variant<SubscribeRequest, JoinRequest, AuthRequest, CommandRequest, CreateDisplayRequest> body;
+  std::variant<SubscribeRequest, JoinRequest, AuthRequest, CommandRequest, CreateDisplayRequest,
+               ListParticipantsRequest, ProjectAttendeesRequest>
+      body;
 };
 
 struct DecodeFailure {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "domain/board.hpp"
+#include "protocol/board_state_codec.hpp"
 #include "protocol/codec.hpp"
 #include "protocol/iso_time.hpp"
 
@@ -27,11 +28,8 @@ inline UnixTime utc(const char* iso) {
   return *t;
 }
 
-// Everything observable about a board, for "nothing changed" checks.
-inline std::string board_state(const Board& b) {
-  return std::to_string(b.seq()) + "|" + protocol::encode_board(b).dump() + "|" +
-         b.info().organizer_code_hash;
-}
+// Everything about a board, private fields included, for "nothing changed" checks.
+inline std::string board_state(const Board& b) { return protocol::encode_board_state(b); }
 
 inline std::optional<Id> actor_id(const Actor& a) {
   if (a.kind == Actor::Kind::participant) return a.participant;

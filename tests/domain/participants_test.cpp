@@ -97,8 +97,10 @@ TEST_F(ParticipantsTest, SetRole) {
   EXPECT_EQ(role_of(ada), Role::maintainer);
   run(SetRole{ada, Role::attendee});  // the server may too
   EXPECT_EQ(role_of(ada), Role::attendee);
-  // A participant whose organizer role was taken away loses its powers at once.
-  run(SetRole{org, Role::attendee}, Actor::of(org));
+  // A participant whose organizer role was taken away loses its powers at once (organizers
+  // cannot take their own role away: another organizer or the server does).
+  EXPECT_TRUE(rejects(SetRole{org, Role::attendee}, Actor::of(org), "invalid_value", "participant_id"));
+  run(SetRole{org, Role::attendee});
   EXPECT_TRUE(rejects(SetRole{ada, Role::organizer}, Actor::of(org), "forbidden"));
 }
 

@@ -43,7 +43,9 @@ class EngineTest : public ::testing::Test {
     engine_ = std::make_unique<engine::Engine>(*store_, options());
     using domain::Actor;
     const domain::Actor sys = Actor::system();
-    auto conf = engine_->apply_now(kSlug, {{domain::CreateEvent{kSlug, "Conf", "Europe/Prague", 0, {}}, sys},
+    // No caps per participant here: tests propose as many topics as they need from one person
+    // (tests/domain/hardening_test.cpp checks the caps).
+    auto conf = engine_->apply_now(kSlug, {{domain::CreateEvent{kSlug, "Conf", "Europe/Prague", 0, {}, 0, 0}, sys},
                                            {domain::AddRoom{"Room A", domain::RoomKind::open_space, 30}, sys},
                                            {domain::AddRoom{"Room B", domain::RoomKind::open_space, 10}, sys},
                                            {domain::AddSlot{"2026-05-15", kAt, kAt + 3600}, sys},

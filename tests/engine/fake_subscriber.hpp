@@ -59,6 +59,15 @@ class FakeSubscriber : public engine::Subscriber {
     }
     changed_.notify_all();
   }
+  void close(const std::string& reason) override {
+    std::lock_guard lock(mutex_);
+    closes_.push_back(reason);
+  }
+  // Whether the engine closed this connection with `reason`.
+  [[nodiscard]] bool closed_with(const std::string& reason) const {
+    std::lock_guard lock(mutex_);
+    return std::find(closes_.begin(), closes_.end(), reason) != closes_.end();
+  }
   // Frames delivered (each may hold several messages when lines = true), feed reads not counted.
   [[nodiscard]] int frames() const {
     std::lock_guard lock(mutex_);
@@ -203,6 +212,7 @@ class FakeSubscriber : public engine::Subscriber {
   int frames_ = 0;
   int follows_ = 0;
   bool lines_ = false;
+  std::vector<std::string> closes_;
   std::shared_ptr<const engine::ChangeFeed> feed_;
   mutable engine::ChangeFeed::Offset from_ = 0;
   engine::ChangeFeed::Offset followed_from_ = 0;

@@ -254,9 +254,9 @@ TEST_F(DamagedSnapshot, RandomDamageUnderAValidChecksumNeverCrashes) {
 }
 
 TEST(BoardStateCodec, AHugeCountIsRefusedWithoutAllocatingIt) {
-  // magic, version 1, seq 0, then an event slug claiming 2^62 bytes.
+  // magic, version 2, seq 0, then an event slug claiming 2^62 bytes.
   std::string body = "BWBS";
-  body += '\x01';
+  body += '\x02';
   body += '\x00';
   body += "\x80\x80\x80\x80\x80\x80\x80\x80\x40";
   body += "12345678";

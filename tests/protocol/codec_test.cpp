@@ -63,6 +63,10 @@ class CodecTest : public EventTest {
     const Id tess = run_as<ParticipantJoined>(with_ticket, Actor::anonymous()).participant.id;
     run(CreateDisplay{"Hall TV", "display-secret-hash"}, Actor::of(org));
     run(RemoveParticipant{tess}, Actor::of(org));
+    // Issue 11: visibility, caps, invitations.
+    run(SetVisibility{Visibility::participants}, Actor::of(org));
+    run(SetCaps{4, 2}, Actor::of(org));
+    run(CreateInvitation{"invitation-hash-1"}, Actor::of(org));
   }
 };
 
@@ -126,6 +130,15 @@ TEST_F(CodecTest, ClientsNeverSeeSecretOrCodeHashes) {
     EXPECT_EQ(client.dump().find("ticket-hash-"), std::string::npos) << client.dump();
     EXPECT_EQ(client.dump().find("secret-hash-"), std::string::npos) << client.dump();
     EXPECT_EQ(client.dump().find("organizer-code-hash"), std::string::npos) << client.dump();
+    EXPECT_EQ(client.dump().find("invitation-hash"), std::string::npos) << client.dump();
+    // Nobody learns from a broadcast who did it, who voted or who signed up.
+    EXPECT_FALSE(client.contains("actor")) << client.dump();
+    if (std::holds_alternative<VoteAdded>(c.body) || std::holds_alternative<VoteRemoved>(c.body) ||
+        std::holds_alternative<ProjectJoined>(c.body) || std::holds_alternative<ProjectLeft>(c.body)) {
+      EXPECT_FALSE(client.contains("participant_id")) << client.dump();
+    }
+    EXPECT_FALSE(contains_key(client, "voters")) << client.dump();
+    EXPECT_FALSE(contains_key(client, "attendees")) << client.dump();
     saw_secret = saw_secret || contains_key(stored, "secret_hash");
     saw_code = saw_code || contains_key(stored, "code_hash");
   }
@@ -148,58 +161,66 @@ TEST_F(CodecTest, ChangeEnvelopeAndFieldsMatchTheSpec) {
     return protocol::encode_change(find(kind), "pycon-us-2026", Audience::clients);
   };
   const json vote = enc("vote_added");
-  EXPECT_EQ(keys(vote), (std::set<std::string>{"type", "event", "seq", "kind", "actor", "at", "topic_id",
-                                                "participant_id"}));
+  EXPECT_EQ(keys(vote), (std::set<std::string>{"type", "event", "seq", "kind", "at", "topic_id", "votes"}));
   EXPECT_EQ(vote["type"], "change");
   EXPECT_EQ(vote["event"], "pycon-us-2026");
-  EXPECT_EQ(vote["actor"], bob);
-  EXPECT_EQ(vote["participant_id"], bob);
+  EXPECT_EQ(vote["votes"], 1);
   EXPECT_TRUE(vote["at"].is_string());
   EXPECT_EQ(vote["at"].get<std::string>().back(), 'Z');
-  EXPECT_TRUE(enc("room_added")["actor"].is_null());  // the server itself
+  // The record keeps who did it.
+  EXPECT_EQ(protocol::encode_change(find("vote_added"), "x", Audience::storage)["actor"], bob);
+  EXPECT_EQ(protocol::encode_change(find("vote_added"), "x", Audience::storage)["participant_id"], bob);
   EXPECT_EQ(enc("room_added")["room"], (json{{"id", 1}, {"name", "Room 101"}, {"kind", "open_space"}, {"capacity", 40}}));
   EXPECT_EQ(enc("slot_added")["slot"], (json{{"id", 1}, {"day", "2026-05-15"}, {"start", "2026-05-15T18:00:00Z"},
                                              {"end", "2026-05-15T19:00:00Z"}}));
   const std::map<std::string, std::set<std::string>> fields = {
-      {"event_created", {"slug", "name", "timezone", "vote_cap", "sprint_days"}},
+      {"event_created", {"slug", "name", "timezone", "vote_cap", "sprint_days", "topic_cap", "project_cap"}},
       {"room_added", {"room"}},
       {"slot_added", {"slot"}},
       {"vote_cap_set", {"vote_cap"}},
       {"locks_set", {"proposals", "voting"}},
       {"topic_hidden", {"topic_id"}},
       {"topic_unhidden", {"topic_id"}},
-      {"topic_merged", {"topic_id", "into_topic_id"}},
+      {"topic_merged", {"topic_id", "into_topic_id", "votes"}},
       {"project_hidden", {"project_id"}},
       {"project_unhidden", {"project_id"}},
-      {"participant_joined", {"participant", "ticket"}},
-      {"participant_role_set", {"participant_id", "role"}},
-      {"topic_proposed", {"topic"}},
+      {"participant_joined", {"ticket"}},
+      {"participant_role_set", {"participant_id", "role", "organizer_code_rotated"}},
+      {"topic_proposed", {"topic", "participant"}},
       {"topic_edited", {"topic_id", "title", "description"}},
       {"topic_withdrawn", {"topic_id"}},
       {"topic_scheduled", {"topic_id", "room_id", "slot_id"}},
       {"topic_unscheduled", {"topic_id"}},
-      {"vote_added", {"topic_id", "participant_id"}},
-      {"vote_removed", {"topic_id", "participant_id"}},
-      {"project_created", {"project"}},
+      {"vote_added", {"topic_id", "votes"}},
+      {"vote_removed", {"topic_id", "votes"}},
+      {"project_created", {"project", "participant"}},
       {"project_edited", {"project"}},
       {"project_withdrawn", {"project_id"}},
-      {"maintainer_added", {"project_id", "participant_id"}},
+      {"maintainer_added", {"project_id", "participant_id", "participant"}},
       {"table_claimed", {"project_id", "day", "room_id"}},
       {"table_released", {"project_id", "day"}},
-      {"project_joined", {"project_id", "participant_id"}},
-      {"project_left", {"project_id", "participant_id"}},
+      {"project_joined", {"project_id", "attendee_count"}},
+      {"project_left", {"project_id", "attendee_count"}},
       {"organizer_code_set", {}},
-      {"participant_removed", {"participant_id"}},
+      {"participant_removed", {"participant_id", "topics", "projects", "organizer_code_rotated"}},
+      {"visibility_set", {"visibility"}},
+      {"caps_set", {"topic_cap", "project_cap"}},
+      {"invitation_created", {}},
       {"join_mode_set", {"mode"}},
       {"tickets_added", {"count"}},
   };
   for (const auto& [kind, want] : fields) {
     std::set<std::string> expected = want;
-    expected.insert({"type", "event", "seq", "kind", "actor", "at"});
+    expected.insert({"type", "event", "seq", "kind", "at"});
     EXPECT_EQ(keys(enc(kind)), expected) << kind;
   }
   EXPECT_EQ(enc("participant_role_set")["role"], "maintainer");
   EXPECT_EQ(enc("table_claimed")["day"], "2026-05-18");
+  EXPECT_EQ(enc("maintainer_added")["participant"],
+            (json{{"id", bob}, {"name", "Bob"}, {"role", "maintainer"}, {"removed", false}}));
+  EXPECT_EQ(enc("topic_merged")["votes"], 1);  // bob voted for both: one vote
+  EXPECT_EQ(enc("project_joined")["attendee_count"], 1);
+  EXPECT_EQ(enc("visibility_set")["visibility"], "participants");
 }
 
 TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
@@ -212,7 +233,10 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   EXPECT_EQ(keys(b), (std::set<std::string>{"event", "rooms", "slots", "participants", "topics", "projects"}));
   EXPECT_EQ(keys(b["event"]), (std::set<std::string>{"slug", "name", "timezone", "vote_cap", "sprint_days",
                                                       "proposals_locked", "voting_locked", "join_mode",
-                                                      "tickets"}));
+                                                      "visibility", "topic_cap", "project_cap", "tickets"}));
+  EXPECT_EQ(b["event"]["visibility"], "participants");
+  EXPECT_EQ(b["event"]["topic_cap"], 4);
+  EXPECT_EQ(b["event"]["project_cap"], 2);
   EXPECT_EQ(b["event"]["join_mode"], "tickets");
   EXPECT_EQ(b["event"]["tickets"], (json{{"total", 2}, {"used", 1}}));
   EXPECT_EQ(b["event"]["sprint_days"], (json{"2026-05-18", "2026-05-19"}));
@@ -222,29 +246,32 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   EXPECT_EQ(b["rooms"][2]["kind"], "sprint");
   ASSERT_EQ(b["slots"].size(), 3u);
   EXPECT_EQ(keys(b["slots"][0]), (std::set<std::string>{"id", "day", "start", "end"}));
-  EXPECT_EQ(b["participants"][0], (json{{"id", org}, {"name", "Olga"}, {"role", "organizer"}, {"removed", false}}));
-  EXPECT_EQ(b["participants"][b["participants"].size() - 2]["removed"], true);  // Tess
-  EXPECT_EQ(b["participants"].back()["role"], "display");
+  // Only conveners and maintainers are listed: not the organizer, not Tess, not the display.
+  ASSERT_EQ(b["participants"].size(), 3u);
+  EXPECT_EQ(b["participants"][0], (json{{"id", ada}, {"name", "Ada"}, {"role", "maintainer"}, {"removed", false}}));
+  EXPECT_EQ(b["participants"][1]["id"], bob);
+  EXPECT_EQ(b["participants"][2]["id"], cy);
   ASSERT_EQ(b["topics"].size(), 3u);
   const json& merged = b["topics"][0];
   EXPECT_EQ(keys(merged), (std::set<std::string>{"id", "title", "description", "convener", "state", "room_id",
-                                                  "slot_id", "merged_into", "voters"}));
+                                                  "slot_id", "merged_into", "votes"}));
   EXPECT_EQ(merged["state"], "merged");
   EXPECT_EQ(merged["merged_into"], 2);
+  EXPECT_EQ(merged["votes"], 0);
   EXPECT_TRUE(merged["room_id"].is_null());
-  EXPECT_EQ(b["topics"][1]["voters"], (json{bob}));
+  EXPECT_EQ(b["topics"][1]["votes"], 1);
   EXPECT_TRUE(b["topics"][1]["merged_into"].is_null());
   EXPECT_EQ(b["topics"][2]["state"], "withdrawn");
   ASSERT_EQ(b["projects"].size(), 2u);
   const json& p = b["projects"][0];
   EXPECT_EQ(keys(p), (std::set<std::string>{"id", "name", "repo_url", "description", "maintainers", "skills",
-                                             "level", "first_timers", "days", "tables", "attendees", "capacity",
-                                             "state"}));
+                                             "level", "first_timers", "days", "tables", "attendee_count",
+                                             "capacity", "state"}));
   EXPECT_EQ(p["tables"], (json{{"2026-05-18", sprint_a}}));
   EXPECT_EQ(p["maintainers"], (json{ada, bob}));
   EXPECT_EQ(p["level"], "intermediate");
   EXPECT_EQ(p["capacity"], 3);
-  EXPECT_EQ(p["attendees"], (json{cy}));
+  EXPECT_EQ(p["attendee_count"], 1);
   EXPECT_EQ(p["state"], "active");
   EXPECT_TRUE(b["projects"][1]["capacity"].is_null());
   EXPECT_EQ(b["projects"][1]["state"], "withdrawn");
