@@ -27,6 +27,8 @@
 #include "engine/secrets.hpp"
 #include "net/broadcaster.hpp"
 #include "net/listener.hpp"
+#include "net/origin_check.hpp"
+#include "net/trusted_proxies.hpp"
 #include "net/websocket_session.hpp"
 #include "storage/backup.hpp"
 #include "storage/store.hpp"
@@ -62,6 +64,9 @@ struct Options {
   std::size_t max_connections_per_ip = 10000;
   double joins_per_second_per_ip = 10;  // new participants per client address, after a burst of
   double join_burst_per_ip = 600;       // this many (a venue shares one address behind NAT)
+  std::size_t max_http_connections_per_ip = net::ServerLimits{}.http_connections_per_ip;
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> trusted_proxies;
   unsigned idle_timeout_s = 300;  // Beast's suggested server idle timeout
   std::string tls_cert;           // PEM certificate chain; with tls_key, the port serves HTTPS and WSS only
   std::string tls_key;            // PEM private key
@@ -214,7 +219,33 @@ int backup(const Options& o) {
   return 0;
 }
 
+// The host names to serve (--public-url's and each --allowed-host), as the Host check spells
+// them; empty when neither flag is given (any Host is served).
+Result<std::vector<std::string>> allowed_hosts(const Options& o) {
+  std::vector<std::string> hosts;
+  if (!o.public_url.empty()) {
+    const std::string origin = net::origin_of(o.public_url);
+    const auto scheme_end = origin.find("://");
+    const auto name = scheme_end == std::string::npos ? std::nullopt : net::host_name(origin.substr(scheme_end + 3));
+    if (!name)
+      return make_error("bad_request", "--public-url: '" + o.public_url + "' is not an http(s) URL with a host");
+    hosts.push_back(*name);
+  }
+  for (const auto& h : o.allowed_hosts) {
+    const auto name = net::host_name(h);
+    if (!name)
+      return make_error("bad_request",
+                        "--allowed-host: '" + h + "' is not a host name (give it without a scheme or path)");
+    if (std::find(hosts.begin(), hosts.end(), *name) == hosts.end()) hosts.push_back(*name);
+  }
+  return hosts;
+}
+
 int serve(const Options& o) {
+  auto hosts = allowed_hosts(o);
+  if (!hosts) return fail(hosts.error().message);
+  auto proxies = net::TrustedProxies::parse(o.trusted_proxies);
+  if (!proxies) return fail(proxies.error().message);
   // Every connection is a file descriptor: take all the kernel allows, and say what that is.
   const auto files = app::raise_file_limit();
   if (files.soft > 0 && files.soft < 4096) {
@@ -255,8 +286,11 @@ int serve(const Options& o) {
   context.web_root = o.web_root;
   context.public_url = o.public_url;
   context.allowed_origins = o.allowed_origins;
+  context.allowed_hosts = *hosts;
+  context.trusted_proxies = std::move(*proxies);
   context.limits.connection_rate = o.rate_per_connection;
   context.limits.connections_per_ip = o.max_connections_per_ip;
+  context.limits.http_connections_per_ip = o.max_http_connections_per_ip;
   context.limits.idle_timeout = std::chrono::seconds(o.idle_timeout_s);
   context.tls = tls.get();
   const unsigned threads = o.threads > 0 ? o.threads : std::min(app::usable_cpus(), 64U);
@@ -279,7 +313,22 @@ int serve(const Options& o) {
   }
   engine.start();
   listener->run();
-  spdlog::info("listening on {}/ (database {}, web root {}, {} threads)", url, o.db, o.web_root, threads);
+  if (!context.allowed_hosts.empty()) {
+    std::string list;
+    for (const auto& h : context.allowed_hosts) list += (list.empty() ? "" : ", ") + h;
+    spdlog::info("serving only the hosts {} (and loopback); other Host headers get 421", list);
+  }
+  if (!o.trusted_proxies.empty()) {
+    std::string list;
+    for (const auto& p : o.trusted_proxies) list += (list.empty() ? "" : ", ") + p;
+    spdlog::info("trusted proxies {}: their X-Forwarded-For names the client", list);
+  }
+  // Where it listens, also when --public-url names the site (tests and scripts read the port here).
+  Options direct = o;
+  direct.public_url.clear();
+  const std::string listening = base_url(direct, listener->port());
+  spdlog::info("listening on {}/ ({}database {}, web root {}, {} threads)", listening,
+               listening == url ? "" : "public URL " + url + ", ", o.db, o.web_root, threads);
 
   // SIGINT/SIGTERM: stop accepting, close every WebSocket with "going away", give the
   // closes a moment to go out, then let the engine finish what is queued and exit 0.
@@ -320,7 +369,8 @@ int main(int argc, char** argv) {
   app.add_option("--port", o.port, "TCP port (0 picks a free one)")->capture_default_str();
   app.add_option("--web-root", o.web_root, "directory of the web client")->capture_default_str();
   app.add_option("--public-url", o.public_url,
-                 "URL people use to reach this server, for join links and QR codes (default: from --bind/--port)");
+                 "URL people use to reach this server, for join links and QR codes (default: from --bind/--port); "
+                 "its host is then the only one served besides --allowed-host and loopback");
   app.add_option("--durability", o.durability,
                  "full (survives power loss), normal (survives a crash), off (benchmarks only)")
       ->check(CLI::IsMember({"full", "normal", "off"}))
@@ -349,8 +399,8 @@ int main(int argc, char** argv) {
                  "authenticated connections per participant (0: no limit)")
       ->capture_default_str();
   app.add_option("--max-connections-per-ip", o.max_connections_per_ip,
-                 "WebSocket connections per client address, a backstop only: a venue shares one address behind NAT (0: "
-                 "no limit)")
+                 "WebSocket connections per client address (see --trusted-proxy), a backstop only: a venue shares one "
+                 "address behind NAT (0: no limit)")
       ->capture_default_str();
   app.add_option("--joins-per-second-per-ip", o.joins_per_second_per_ip,
                  "new participants per second from one client address, after a burst of --join-burst-per-ip (0: no "
@@ -361,6 +411,17 @@ int main(int argc, char** argv) {
                  "new participants one client address may create at once (a venue behind NAT is many people)")
       ->check(CLI::Range(1.0, 1000000.0))
       ->capture_default_str();
+  app.add_option("--max-http-connections-per-ip", o.max_http_connections_per_ip,
+                 "plain HTTP connections (page loads, API reads, upgrades in progress) per client address; over it "
+                 "a new connection is closed unanswered (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--allowed-host", o.allowed_hosts,
+                 "host name this server answers for (repeatable); with it or --public-url, requests for any other "
+                 "Host (except loopback names and addresses) get 421, which stops DNS-rebinding pages");
+  app.add_option("--trusted-proxy", o.trusted_proxies,
+                 "address or CIDR range of a reverse proxy (repeatable): on its connections the client is the "
+                 "rightmost X-Forwarded-For address that is not a trusted proxy, for every per-address limit; "
+                 "elsewhere X-Forwarded-For is ignored");
   app.add_option("--idle-timeout", o.idle_timeout_s,
                  "seconds a WebSocket may stay silent: the server pings it halfway and drops it (freeing its "
                  "resources) when nothing, not even the pong, has arrived by then")

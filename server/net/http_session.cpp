@@ -39,6 +39,47 @@ void add_security_headers(http::response<http::string_body>& res) {
   res.set("Referrer-Policy", "no-referrer");
 }
 
+// With TLS: browsers use only HTTPS for this host for a year (RFC 6797). Without
+// includeSubDomains: the server does not speak for other names under its domain.
+constexpr const char* strict_transport_security = "max-age=31536000";
+
+// RFC 9112 6.1 and 3.2: what a request's framing and Host must be before anything else is
+// looked at. A Transfer-Encoding other than exactly "chunked" leaves the body length unknown
+// (a proxy in front may have read it differently: request smuggling), so it is refused and the
+// connection closed. Empty = fine.
+std::string framing_problem(const http::request<http::string_body>& req) {
+  const auto codings = req.equal_range(http::field::transfer_encoding);
+  if (codings.first != codings.second) {
+    std::string all;
+    for (auto it = codings.first; it != codings.second; ++it) {
+      if (!all.empty()) all += ',';
+      all += std::string(it->value());
+    }
+    std::string token;
+    for (const char c : all) {
+      if (c != ' ' && c != '\t') token.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (token != "chunked") return "Transfer-Encoding must be 'chunked' or absent";
+    if (req.version() < 11) return "Transfer-Encoding is not allowed in HTTP/1.0";
+    if (req.count(http::field::content_length) > 0) return "Transfer-Encoding and Content-Length together";
+  }
+  const auto hosts = req.count(http::field::host);
+  if (hosts > 1) return "more than one Host header";
+  if (hosts == 0 && req.version() >= 11) return "HTTP/1.1 needs a Host header";
+  return {};
+}
+
+// X-Forwarded-For may come as several header lines: one list, in order.
+std::string forwarded_for(const http::request<http::string_body>& req) {
+  std::string all;
+  const auto lines = req.equal_range("X-Forwarded-For");
+  for (auto it = lines.first; it != lines.second; ++it) {
+    if (!all.empty()) all += ',';
+    all += std::string(it->value());
+  }
+  return all;
+}
+
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -52,12 +93,24 @@ bool read_file(const std::string& path, std::string& out) {
 
 template <class Stream>
 BasicHttpSession<Stream>::BasicHttpSession(Stream&& stream, ServerContext& context)
-    : stream_(std::move(stream)), context_(context) {}
+    : stream_(std::move(stream)), context_(context) {
+  beast::error_code ec;
+  const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  if (!ec) peer_ = normalize_address(remote.address());
+  client_ = ec ? "?" : peer_.to_string();
+  peer_is_proxy_ = !ec && context_.trusted_proxies.contains(peer_);
+}
 
 template <class Stream>
 void BasicHttpSession<Stream>::run() {
   // Start on the connection's strand: all its handlers run serialized there.
   net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    // A trusted proxy carries many clients: its connections count against the client of each
+    // request instead (on_read). Anyone else is counted now, before any TLS work.
+    if (!self->peer_is_proxy_ && !self->count_connection()) {
+      self->warn_refused(self->client_);
+      return;  // the last reference goes: the socket closes unanswered
+    }
     if constexpr (tls) {
       beast::get_lowest_layer(self->stream_).expires_after(tls_handshake_timeout);
       self->stream_.async_handshake(net::ssl::stream_base::server,
@@ -101,26 +154,99 @@ void BasicHttpSession<Stream>::do_read() {
 }
 
 template <class Stream>
+bool BasicHttpSession<Stream>::count_connection() {
+  const std::size_t limit = context_.limits.http_connections_per_ip;
+  if (limit == 0) return true;
+  if (slot_ && slot_->address() == client_) return true;
+  slot_.reset();  // a proxy's connection that now carries another client
+  slot_ = context_.http_connections_by_ip.try_acquire(client_, limit);
+  return slot_.has_value();
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::warn_refused(const std::string& address) {
+  std::size_t suppressed = 0;
+  if (!context_.http_connections_by_ip.time_to_warn(std::chrono::seconds(10), suppressed)) return;
+  spdlog::warn(
+      "refused an HTTP connection from {}: {} HTTP connections from this address already "
+      "(--max-http-connections-per-ip){}",
+      address, context_.limits.http_connections_per_ip,
+      suppressed > 0 ? fmt::format("; {} more refused since the last warning", suppressed) : std::string());
+}
+
+template <class Stream>
+void BasicHttpSession<Stream>::refuse_unreadable(beast::error_code ec) {
+  keep_alive_ = false;
+  head_ = false;
+  if (ec == http::error::body_limit) {
+    return send(json_response(http::status::payload_too_large,
+                              protocol::error_body(make_error("too_long", "the request body is too large"))));
+  }
+  if (ec == http::error::header_limit) {
+    return send(json_response(http::status::request_header_fields_too_large,
+                              protocol::error_body(make_error("too_long", "the request headers are too large"))));
+  }
+  send(json_response(http::status::bad_request,
+                     protocol::error_body(make_error("bad_request", "malformed HTTP request: " + ec.message()))));
+}
+
+template <class Stream>
 void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == http::error::end_of_stream) {
     do_close();
     return;
   }
   if (ec) {
-    if (ec != beast::error::timeout && ec != net::error::operation_aborted) {
+    // A request that cannot be parsed gets a 400 and a close (what follows cannot be trusted
+    // to be the next request). A client that went away or timed out gets nothing.
+    if (ec.category() == beast::error_code(http::error::end_of_stream).category() &&
+        ec != http::error::partial_message) {
+      spdlog::debug("unreadable http request from {}: {}", client_, ec.message());
+      refuse_unreadable(ec);
+    } else if (ec != beast::error::timeout && ec != net::error::operation_aborted) {
       spdlog::debug("http read failed: {}", ec.message());
     }
     return;
   }
   auto req = parser_->release();
+  version_ = req.version();
+  keep_alive_ = req.keep_alive();
+  head_ = req.method() == http::verb::head;
+  if (const auto problem = framing_problem(req); !problem.empty()) {
+    keep_alive_ = false;
+    send(json_response(http::status::bad_request, protocol::error_body(make_error("bad_request", problem))));
+    return;
+  }
+  if (peer_is_proxy_) {
+    client_ = context_.trusted_proxies.client_address(peer_, forwarded_for(req)).to_string();
+    if (!count_connection()) {
+      warn_refused(client_);
+      keep_alive_ = false;
+      send(json_response(http::status::service_unavailable,
+                         protocol::error_body(make_error("too_many_connections",
+                                                         "too many connections from this address: close some and "
+                                                         "try again"))));
+      return;
+    }
+  }
+  if (!host_allowed(req[http::field::host], context_.allowed_hosts)) {
+    spdlog::debug("refused a request for host '{}' from {}", std::string(req[http::field::host]), client_);
+    keep_alive_ = false;
+    send(json_response(http::status::misdirected_request,
+                       protocol::error_body(make_error("unknown_host",
+                                                       "this server does not serve that host name; start boardwalk "
+                                                       "with --allowed-host to serve it",
+                                                       "Host"))));
+    return;
+  }
   if (beast::websocket::is_upgrade(req)) {
     if (req.target() != "/ws") {
       send(json_response(http::status::not_found, protocol::error_body(make_error("not_found", "the WebSocket endpoint is /ws"))));
       return;
     }
-    std::vector<std::string> allowed = context_.allowed_origins;
-    if (!context_.public_url.empty()) allowed.push_back(context_.public_url);
-    if (!origin_allowed(req[http::field::origin], req[http::field::host], allowed)) {
+    OriginPolicy policy{context_.allowed_origins, context_.allowed_hosts, tls};
+    if (!context_.public_url.empty()) policy.allowed_origins.push_back(context_.public_url);
+    if (!origin_allowed(req[http::field::origin], req[http::field::host], policy)) {
       spdlog::warn("refused a WebSocket from origin '{}' (host '{}')", std::string(req[http::field::origin]),
                    std::string(req[http::field::host]));
       keep_alive_ = false;
@@ -132,7 +258,8 @@ void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
       return;
     }
     beast::get_lowest_layer(stream_).expires_never();  // the WebSocket session runs its own timeouts
-    std::make_shared<BasicWebsocketSession<Stream>>(std::move(stream_), context_)->run(std::move(req));
+    // This connection's HTTP slot goes with this session; the WebSocket counts on its own.
+    std::make_shared<BasicWebsocketSession<Stream>>(std::move(stream_), context_, client_)->run(std::move(req));
     return;
   }
   handle(req);
@@ -153,8 +280,6 @@ typename BasicHttpSession<Stream>::Response BasicHttpSession<Stream>::json_respo
 
 template <class Stream>
 void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& req) {
-  version_ = req.version();
-  keep_alive_ = req.keep_alive();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = json_response(http::status::method_not_allowed,
                              protocol::error_body(make_error("bad_request", "only GET and HEAD; changes go over the WebSocket")));
@@ -218,7 +343,7 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
 
 template <class Stream>
 void BasicHttpSession<Stream>::serve_file(const http::request<http::string_body>& req) {
-  const auto file = resolve_static(context_.web_root, req.target());
+  const auto file = find_static_file(context_.web_root, req.target());
   std::string body;
   if (!file || !read_file(*file, body)) {
     Response res{http::status::not_found, version_};
@@ -234,15 +359,21 @@ void BasicHttpSession<Stream>::serve_file(const http::request<http::string_body>
   res.set(http::field::content_type, mime_type(*file));
   res.set(http::field::cache_control, "no-cache");
   res.keep_alive(keep_alive_);
-  const auto size = body.size();
-  if (req.method() != http::verb::head) res.body() = std::move(body);
+  res.body() = std::move(body);
   res.prepare_payload();
-  if (req.method() == http::verb::head) res.content_length(size);
   send(std::move(res));
 }
 
 template <class Stream>
 void BasicHttpSession<Stream>::send(Response res) {
+  if constexpr (tls) res.set(http::field::strict_transport_security, strict_transport_security);
+  if (head_) {
+    // RFC 9110 9.3.2: the GET's headers, no content. Every response passes here, so no path
+    // can send a body that the client would read as the start of the next response.
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
   response_ = std::make_shared<Response>(std::move(res));
   const bool keep_alive = response_->keep_alive();
   http::async_write(stream_, *response_,

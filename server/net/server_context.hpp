@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "net/address_slots.hpp"
+#include "net/trusted_proxies.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -34,6 +36,11 @@ struct ServerLimits {
   double connection_rate = 20;  // requests per second per connection (bursts of 3x); 0 = off
   // A whole venue often shares one address behind NAT: this is only a generous backstop.
   std::size_t connections_per_ip = 10000;
+  // Plain HTTP connections (page loads, API reads, WebSocket upgrades not done yet) per client
+  // address; 0 = off. A phone loading the page opens up to 6 and keeps them up to 30 s, and a
+  // venue shares one address behind NAT: generous, a bound against one address holding
+  // thousands of idle connections (and file descriptors).
+  std::size_t http_connections_per_ip = 4096;
   // A WebSocket silent this long is dropped; it is pinged at half of it, so only a client that
   // does not answer (gone without a close: Wi-Fi lost, laptop shut) reaches it.
   std::chrono::seconds idle_timeout{300};
@@ -52,6 +59,11 @@ struct ServerContext {
   std::string public_url;  // for join links and QR codes; empty = derive from Host
   // Origins allowed to open a WebSocket besides the page's own (Origin matching Host).
   std::vector<std::string> allowed_origins;
+  // Host names served (from --public-url and --allowed-host, as host_name() spells them), plus
+  // loopback; empty = any Host.
+  std::vector<std::string> allowed_hosts;
+  // Connections from these addresses are reverse proxies: their X-Forwarded-For names the client.
+  TrustedProxies trusted_proxies;
   ServerLimits limits;
   std::atomic<std::size_t> connections{0};
 
@@ -59,6 +71,8 @@ struct ServerContext {
   std::mutex sessions_mutex;
   std::unordered_set<WebsocketSession*> sessions;
   std::unordered_map<std::string, std::size_t> connections_by_ip;  // guarded by sessions_mutex
+  // Plain HTTP connections per client address (limits.http_connections_per_ip).
+  AddressSlots http_connections_by_ip;
   // With --tls-cert/--tls-key: the port speaks only HTTPS and WSS. Null = plain HTTP and WS.
   boost::asio::ssl::context* tls = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "static_files.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <vector>
 
 namespace boardwalk::net {
@@ -55,6 +57,22 @@ std::optional<std::string> resolve_static(std::string_view root, std::string_vie
   std::string out(root);
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out + path;
+}
+
+std::optional<std::string> find_static_file(std::string_view root, std::string_view target) {
+  const auto resolved = resolve_static(root, target);
+  if (!resolved) return std::nullopt;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path canonical_root = fs::canonical(fs::path(root), ec);
+  if (ec) return std::nullopt;
+  const fs::path file = fs::canonical(fs::path(*resolved), ec);
+  if (ec || !fs::is_regular_file(file, ec)) return std::nullopt;
+  // Component-wise, so "/srv/web-other" is not taken for a file under "/srv/web".
+  const auto [root_end, file_at] =
+      std::mismatch(canonical_root.begin(), canonical_root.end(), file.begin(), file.end());
+  if (root_end != canonical_root.end() || file_at == file.end()) return std::nullopt;
+  return file.string();
 }
 
 std::string_view mime_type(std::string_view path) {

@@ -13,14 +13,17 @@ namespace boardwalk::net {
 namespace net = boost::asio;
 
 template <class Stream>
-BasicWebsocketSession<Stream>::BasicWebsocketSession(Stream&& stream, ServerContext& context)
+BasicWebsocketSession<Stream>::BasicWebsocketSession(Stream&& stream, ServerContext& context,
+                                                     std::string client_address)
     : ws_(std::move(stream)),
       context_(context),
       requests_(context.limits.connection_rate, context.limits.connection_rate * 3) {
   beast::error_code ec;
   const auto remote = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
-  ip_ = ec ? "?" : remote.address().to_string();
-  endpoint_ = ec ? "?" : ip_ + ":" + std::to_string(remote.port());
+  const std::string peer = ec ? "?" : remote.address().to_string();
+  ip_ = client_address.empty() ? peer : std::move(client_address);
+  endpoint_ = ec ? "?" : peer + ":" + std::to_string(remote.port());
+  if (ip_ != peer && ip_ != "?") endpoint_ = ip_ + " via " + endpoint_;  // through a trusted proxy
 }
 
 template <class Stream>

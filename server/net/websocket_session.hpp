@@ -49,7 +49,9 @@ class WebsocketSession : public engine::Subscriber, public std::enable_shared_fr
 template <class Stream>
 class BasicWebsocketSession final : public WebsocketSession {
  public:
-  BasicWebsocketSession(Stream&& stream, ServerContext& context);
+  // `client_address`: the address per-address limits count against (behind a trusted proxy,
+  // the client the proxy names); empty = the peer's.
+  BasicWebsocketSession(Stream&& stream, ServerContext& context, std::string client_address = {});
   ~BasicWebsocketSession() override;
 
   void run(http::request<http::string_body> upgrade);

@@ -247,5 +247,41 @@ TEST(Tls, BadFlagsStopTheServerWithAClearMessage) {
   EXPECT_NE(mismatch.output.find("--tls-key: cannot load"), std::string::npos) << mismatch.output;
 }
 
+// Every HTTPS answer tells browsers to use HTTPS from now on (HSTS), errors included.
+TEST(Tls, EveryHttpsResponseSendsStrictTransportSecurity) {
+  SelfSignedCert cert;
+  TempDb db;
+  ServerProcess server(db.path(), {"--tls-cert", cert.cert(), "--tls-key", cert.key()});
+  for (const char* path : {"/healthz", "/api/events/nope", "/nope.html", "/"}) {
+    const auto res = https_get(server.port(), path);
+    EXPECT_EQ(res[http::field::strict_transport_security], "max-age=31536000") << path;
+  }
+}
+
+// A page served over plain http:// must not open a WebSocket on the TLS port, even with the
+// right host: on a TLS port an http:// origin can only be a downgraded or foreign page.
+TEST(Tls, AnHttpOriginIsRefusedOnTheTlsPort) {
+  SelfSignedCert cert;
+  TempDb db;
+  ServerProcess server(db.path(), {"--tls-cert", cert.cert(), "--tls-key", cert.key()});
+  const std::string host = "127.0.0.1:" + std::to_string(server.port());
+  const auto upgrade_status = [&](const std::string& origin) {
+    asio::io_context ioc;
+    auto ctx = client_context();
+    websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(ioc, ctx);
+    beast::get_lowest_layer(ws).socket().connect(local(server.port()));
+    set_read_timeout(beast::get_lowest_layer(ws).socket());
+    ws.next_layer().handshake(ssl::stream_base::client);
+    ws.set_option(websocket::stream_base::decorator(
+        [origin](websocket::request_type& req) { req.set(http::field::origin, origin); }));
+    websocket::response_type res;
+    beast::error_code ec;
+    ws.handshake(res, host, "/ws", ec);
+    return res.result_int();
+  };
+  EXPECT_EQ(upgrade_status("http://" + host), 403u);
+  EXPECT_EQ(upgrade_status("https://" + host), 101u);
+}
+
 }  // namespace
 }  // namespace boardwalk::testing
