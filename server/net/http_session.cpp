@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "domain/names.hpp"
 #include "net/origin_check.hpp"
 #include "net/qr_svg.hpp"
 #include "net/static_files.hpp"
@@ -299,7 +300,11 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
     context_.engine.list_events([self = this->shared_from_this()](std::vector<engine::EventSummary> list) {
       json a = json::array();
       for (const auto& e : list) {
-        a.push_back({{"slug", e.slug}, {"name", e.name}, {"timezone", e.timezone}, {"seq", e.seq}});
+        a.push_back({{"slug", e.slug},
+                     {"name", e.name},
+                     {"timezone", e.timezone},
+                     {"seq", e.seq},
+                     {"visibility", domain::to_string(e.visibility)}});
       }
       auto body = a.dump(-1, ' ', false, json::error_handler_t::replace);
       net::post(self->stream_.get_executor(), [self, body = std::move(body)]() mutable {
@@ -318,14 +323,27 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
     std::string base = context_.public_url;
     if (base.empty()) base = (tls ? "https://" : "http://") + std::string(req[http::field::host]);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    context_.engine.snapshot(rest, [self = this->shared_from_this(), rest, qr, base](protocol::Frame frame) {
-      net::post(self->stream_.get_executor(), [self, frame, rest, qr, base] {
-        if (!frame) {
-          self->send(self->json_response(http::status::not_found,
-                                         protocol::error_body(make_error("not_found", "no event '" + rest + "'", "event"))));
+    // The join link's QR code is public whatever the event's visibility (it is on the lobby
+    // screen for everyone to scan); the board needs a secret in a participants-only event.
+    std::string bearer;
+    if (!qr) {
+      const std::string_view auth = req[http::field::authorization];
+      if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+        bearer = std::string(auth.substr(7));
+      }
+    }
+    context_.engine.read_board(rest, qr ? std::string() : bearer, [self = this->shared_from_this(), rest, qr, base](
+                                                                      Result<protocol::Frame> board) {
+      net::post(self->stream_.get_executor(), [self, board = std::move(board), rest, qr, base] {
+        if (!board && (!qr || board.error().code == "not_found")) {
+          const bool missing = board.error().code == "not_found";
+          auto res = self->json_response(missing ? http::status::not_found : http::status::unauthorized,
+                                         protocol::error_body(board.error()));
+          if (!missing) res.set(http::field::www_authenticate, "Bearer");
+          self->send(std::move(res));
           return;
         }
-        if (!qr) return self->send(self->json_response(http::status::ok, *frame));
+        if (!qr) return self->send(self->json_response(http::status::ok, **board));
         Response res{http::status::ok, self->version_};
         add_security_headers(res);
         res.set(http::field::content_type, "image/svg+xml");
