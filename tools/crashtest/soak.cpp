@@ -24,6 +24,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -63,7 +64,8 @@ struct Options {
   double deadline_s = 3600;
   std::vector<std::string> source_addrs;
   std::vector<std::string> server_args;
-  std::string work_dir;  // empty: a fresh directory under the system temp directory, removed
+  std::string on_checkpoint;  // shell command run after each reading, SOAK_SERVER_PID in its environment
+  std::string work_dir;       // empty: a fresh directory under the system temp directory, removed
   bool grow_board = false;
   CycleSettings cycle;
 };
@@ -216,6 +218,12 @@ class Soak {
     MemoryReading m{cycles, rss, hwm, std::chrono::duration<double>(Clock::now() - start_).count()};
     std::fprintf(stderr, "%10llu cycles  VmRSS %8lld KiB  VmHWM %8lld KiB  %7.1f s\n",
                  static_cast<unsigned long long>(cycles), rss, hwm, m.elapsed_s);
+    if (!o_.on_checkpoint.empty()) {
+      // For a look inside the server at a quiet moment, e.g. gdb calling malloc_stats().
+      ::setenv("SOAK_SERVER_PID", std::to_string(server.pid()).c_str(), 1);
+      ::setenv("SOAK_CYCLES", std::to_string(cycles).c_str(), 1);
+      if (std::system(o_.on_checkpoint.c_str()) != 0) std::cerr << "--on-checkpoint command failed\n";
+    }
     return m;
   }
 
@@ -231,7 +239,10 @@ class Soak {
       std::cerr << "creating " << o_.pool << " identities by join\n";
       if (!run_to(runner, o_.pool, CycleRunner::Identity::join, server)) return out;
       if (runner.pool_size() != o_.pool) {
-        fail("identity pool: " + std::to_string(runner.pool_size()) + " of " + std::to_string(o_.pool) + " joined");
+        std::string reasons;
+        for (const auto& [why, n] : runner.failures()) reasons += "\n  " + std::to_string(n) + " x " + why;
+        fail("identity pool: " + std::to_string(runner.pool_size()) + " of " + std::to_string(o_.pool) +
+             " joined:" + reasons);
         return out;
       }
     }
@@ -358,6 +369,8 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--server-arg", o.server_args, "extra server argument (repeatable; e.g. --server-arg=--threads=1)")
       ->allow_extra_args(false);
+  app.add_option("--on-checkpoint", o.on_checkpoint,
+                 "shell command run after each memory reading, with SOAK_SERVER_PID and SOAK_CYCLES set");
   app.add_option("--work-dir", o.work_dir, "directory for the database and server log (kept)");
   app.add_option("--event", o.cycle.event, "event slug")->capture_default_str();
   app.add_option("--seed", o.cycle.seed, "random seed")->capture_default_str();
