@@ -16,7 +16,19 @@ Broadcaster::Broadcaster(asio::io_context& ioc, std::chrono::milliseconds interv
 
 void Broadcaster::add(const std::shared_ptr<WebsocketSession>& session) {
   std::lock_guard lock(mutex_);
+  // A connection that is gone leaves an expired entry, and the entry keeps the session's memory
+  // allocated (make_shared: one block for the object and its counts) until it is removed. A
+  // pass removes them, but passes run only when the board changes: on a quiet board, people
+  // connecting and leaving would grow this list (and the memory) without bound. So they are
+  // also removed here, whenever the list has doubled since the last time (amortized O(1)), but
+  // not during a pass, whose index points into the list.
+  if (!in_pass_ && sessions_.size() >= prune_at_) prune_locked();
   sessions_.push_back(session);
+}
+
+void Broadcaster::prune_locked() {
+  std::erase_if(sessions_, [](const std::weak_ptr<WebsocketSession>& s) { return s.expired(); });
+  prune_at_ = std::max(kMinPrune, 2 * sessions_.size());
 }
 
 void Broadcaster::wake() {
@@ -37,6 +49,10 @@ void Broadcaster::begin_pass() {
   }
   pass_start_ = now;
   pass_generation_ = generation_.load(std::memory_order_acquire);
+  {
+    std::lock_guard lock(mutex_);
+    in_pass_ = true;
+  }
   index_ = 0;
   started_ = busy_ = dropped_ = 0;
   step();
@@ -82,7 +98,8 @@ void Broadcaster::end_pass() {
   std::size_t following = 0;
   {
     std::lock_guard lock(mutex_);
-    std::erase_if(sessions_, [](const std::weak_ptr<WebsocketSession>& s) { return s.expired(); });
+    prune_locked();
+    in_pass_ = false;
     following = sessions_.size();
   }
   if (spdlog::should_log(spdlog::level::trace)) {

@@ -49,6 +49,9 @@ class Broadcaster {
   void wake();
 
   static constexpr std::size_t kBatch = 64;  // connections offered a write per handler
+  // add() removes the entries of connections that are gone once the list reaches this size
+  // (and then twice the live entries): see add().
+  static constexpr std::size_t kMinPrune = 1024;
 
  private:
   void begin_pass();
@@ -59,8 +62,12 @@ class Broadcaster {
   boost::asio::steady_timer timer_;
   const std::chrono::milliseconds interval_;
 
-  std::mutex mutex_;  // guards sessions_ (add() runs on the engine's thread)
+  void prune_locked();  // drops expired entries; needs mutex_
+
+  std::mutex mutex_;  // guards sessions_, in_pass_ and prune_at_ (add() runs on the engine's thread)
   std::vector<std::weak_ptr<WebsocketSession>> sessions_;
+  bool in_pass_ = false;  // a pass is walking sessions_ by index: do not move entries
+  std::size_t prune_at_ = kMinPrune;
 
   std::atomic<std::uint64_t> generation_{0};  // wake() calls so far
   std::atomic<bool> running_{false};          // a pass is running or due
