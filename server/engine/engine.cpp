@@ -101,6 +101,39 @@ Result<domain::Seq> Engine::apply_now(const std::string& slug, const std::vector
   return slot.board.seq();
 }
 
+void Engine::run_system(std::string slug, std::vector<Step> steps, std::function<void(Result<domain::Seq>)> done) {
+  post(Task{[this, slug = std::move(slug), steps = std::move(steps), done = std::move(done)] {
+    flush();  // decided on committed state only, after everything queued before it
+    BoardSlot* existing = find(slug);
+    if (existing != nullptr && existing->needs_reload && !rebuild(slug)) {
+      return done(make_error("storage_error", "the event's storage is unavailable; nothing changed, try again"));
+    }
+    existing = find(slug);
+    domain::Board copy = existing == nullptr ? domain::Board{} : existing->board;
+    std::vector<storage::StoredChange> stored;
+    std::vector<domain::Change> changes;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      auto body = copy.decide(steps[i].command, steps[i].actor);
+      if (!body) return done(body.error());
+      domain::Change change{copy.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
+      if (steps[i].actor.kind == domain::Actor::Kind::participant) change.actor = steps[i].actor.participant;
+      copy.apply(change);
+      stored.push_back(to_stored(slug, change));
+      changes.push_back(std::move(change));
+    }
+    if (auto s = store_.append(stored); !s) return done(s.error());
+    BoardSlot& slot = boards_[slug];
+    slot.board = std::move(copy);
+    for (const auto& c : changes) {
+      record_committed(slot, protocol::make_frame(dump(protocol::encode_change(c, slug, Audience::clients))));
+    }
+    event_count_ = boards_.size();
+    if (appended_ && on_changes_) on_changes_();
+    appended_ = false;
+    done(slot.board.seq());
+  }});
+}
+
 const domain::Board* Engine::board(const std::string& slug) const {
   const auto it = boards_.find(slug);
   return it == boards_.end() ? nullptr : &it->second.board;
@@ -205,16 +238,16 @@ void Engine::stage(CommandJob& job) {
     secret = new_secret();
     domain::Join j;
     j.name = join->name;
-    j.secret_hash = hash_secret(secret);
-    if (join->code) j.code_hash = hash_secret(*join->code);
-    if (join->ticket) j.ticket_hash = hash_secret(*join->ticket);
+    j.secret_hash = hash_secret(options_.secret_key, secret);
+    if (join->code) j.code_hash = hash_secret(options_.secret_key, *join->code);
+    if (join->ticket) j.ticket_hash = hash_secret(options_.secret_key, *join->ticket);
     command = std::move(j);
   } else if (auto* display = std::get_if<protocol::CreateDisplayRequest>(&job.request.body)) {
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
     p.slug = conn.joined;
     actor = domain::Actor::of(conn.participant);
     secret = new_secret();
-    command = domain::CreateDisplay{display->name, hash_secret(secret)};
+    command = domain::CreateDisplay{display->name, hash_secret(options_.secret_key, secret)};
   } else {
     auto& request = std::get<protocol::CommandRequest>(job.request.body);
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
@@ -383,7 +416,7 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
         protocol::encode_error(id, make_error("not_found", "no event '" + request.event + "'", "event")));
     return;
   }
-  const auto participant = slot->board.participant_by_secret(hash_secret(request.secret));
+  const auto participant = slot->board.participant_by_secret(hash_secret(options_.secret_key, request.secret));
   if (!participant) {
     connection->deliver(
         protocol::encode_error(id, make_error("bad_secret", "this secret is not valid for the event", "secret")));
