@@ -398,7 +398,7 @@ int serve(const Options& o) {
   // Live credential changes from the CLI (organizer-code, tickets, event import).
   app::AdminRequests admin_requests(engine, db->secret_key, context.public_url);
   std::shared_ptr<app::AdminSocket> admin_socket;
-  if (!o.no_admin_socket) {
+  if (!o.no_admin_socket && o.db != ":memory:") {  // no other process can reach a :memory: database
     auto opened = app::AdminSocket::open(ioc, admin_socket_path(o), admin_requests);
     if (!opened) return fail(opened.error().message);
     admin_socket = std::move(*opened);

@@ -120,6 +120,15 @@ TEST(SecretKeyFile, IsCreatedNextToTheDatabaseReadableByItsOwnerOnly) {
   EXPECT_EQ(std::filesystem::file_size(db.path() + ".key"), 32u);
 }
 
+TEST(SecretKeyFile, BackupSaysTheKeyFileIsNotInTheCopy) {
+  TempDb db, copy;
+  ServerProcess server(db.path());
+  const auto r = run_boardwalk("--db " + db.path() + " backup " + copy.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("the secret key file " + db.path() + ".key is not in the copy"), std::string::npos)
+      << r.output;
+}
+
 TEST(SecretKeyFile, AnotherKeyFileIsRefusedAtStart) {
   TempDb db;
   { ServerProcess first(db.path()); }
