@@ -1,6 +1,10 @@
 // boardwalk: wiring, flags, signals. Everything else lives in the floors below.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -10,19 +14,28 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sstream>
 #include <thread>
 #include <vector>
 
+#include "app/admin_client.hpp"
+#include "app/admin_requests.hpp"
+#include "app/admin_socket.hpp"
 #include "app/cpu_count.hpp"
+#include "app/credential_upgrade.hpp"
 #include "app/demo.hpp"
 #include "app/event_file.hpp"
 #include "app/file_limit.hpp"
 #include "app/organizer_codes.hpp"
 #include "app/process_lock.hpp"
+#include "app/ticket_codes.hpp"
+#include "domain/limits.hpp"
 #include "engine/engine.hpp"
 #include "engine/secrets.hpp"
 #include "net/broadcaster.hpp"
@@ -57,6 +70,11 @@ struct Options {
   std::string backup_dest;
   std::string tickets_file;
   bool require_tickets = false;
+  std::size_t generate_tickets = 0;  // tickets --generate N
+  std::string tickets_out;           // tickets --out FILE
+  std::string secret_key_file;       // default DB.key
+  std::string admin_socket;          // default DB.sock
+  bool no_admin_socket = false;
   std::vector<std::string> allowed_origins;
   double rate_per_connection = 20;
   double rate_per_participant = 10;
@@ -77,10 +95,24 @@ int fail(const std::string& what) {
   return 1;
 }
 
+// The commands' errors: on stderr, so that stdout holds only what they print on purpose.
+int cli_fail(const std::string& what) {
+  std::cerr << "boardwalk: " << what << "\n";
+  return 1;
+}
+
+std::string secret_key_path(const Options& o) {
+  if (!o.secret_key_file.empty()) return o.secret_key_file;
+  return o.db == ":memory:" ? std::string() : o.db + ".key";
+}
+
+std::string admin_socket_path(const Options& o) { return o.admin_socket.empty() ? o.db + ".sock" : o.admin_socket; }
+
 // Opens the store and rebuilds the engine: shared by the server and offline commands.
 struct Opened {
   app::ProcessLock lock;
   std::unique_ptr<storage::Store> store;
+  std::string secret_key;
   std::unique_ptr<engine::Engine> engine;
 };
 
@@ -92,7 +124,10 @@ Result<Opened> open_database(const Options& o) {
   auto opened = storage::Store::open(o.db, *durability);
   if (!opened) return opened.error();
   for (const auto& m : opened->migrations_applied) spdlog::info("applied migration {}", m);
+  auto key = app::prepare_secret_key(*opened->store, secret_key_path(o));
+  if (!key) return key.error();
   engine::EngineOptions engine_options;
+  engine_options.secret_key = *key;
   engine_options.participant_rate = o.rate_per_participant;
   engine_options.connections_per_participant = o.max_connections_per_participant;
   engine_options.sign_in_limits.joins_per_second = o.joins_per_second_per_ip;
@@ -101,7 +136,7 @@ Result<Opened> open_database(const Options& o) {
   engine_options.feed_retain_bytes = net::ServerLimits{}.send_queue_bytes;
   auto engine = std::make_unique<engine::Engine>(*opened->store, engine_options);
   if (auto s = engine->load(); !s) return s.error();
-  return Opened{std::move(*lock), std::move(opened->store), std::move(engine)};
+  return Opened{std::move(*lock), std::move(opened->store), std::move(*key), std::move(engine)};
 }
 
 std::string base_url(const Options& o, unsigned short port) {
@@ -143,70 +178,151 @@ Result<std::unique_ptr<boost::asio::ssl::context>> make_tls_context(const Option
   return ctx;
 }
 
-int import_event(const Options& o) {
-  std::ifstream in(o.import_file);
-  if (!in) return fail("cannot read " + o.import_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto plan = app::plan_event_file(ss.str());
-  if (!plan) return fail(o.import_file + ": " + plan.error().message);
+// Runs one admin request (app/admin_requests.hpp). When a server holds the database, it
+// goes to that server through its admin socket, so the change is live at once; otherwise this
+// process opens the database and answers it itself.
+Result<nlohmann::json> run_admin_request(const Options& o, const nlohmann::json& request) {
   auto db = open_database(o);
-  if (!db) return fail(db.error().message);
-  if (db->engine->board(plan->slug) != nullptr) return fail("event '" + plan->slug + "' already exists in " + o.db);
-  auto seq = db->engine->apply_now(plan->slug, plan->steps);
-  if (!seq)
-    return fail("event not imported: " + seq.error().message +
-                (seq.error().field.empty() ? "" : " (field " + seq.error().field + ")"));
-  auto code = app::ensure_organizer_code(*db->engine, plan->slug);
-  if (!code) return fail(code.error().message);
-  const auto* board = db->engine->board(plan->slug);
-  std::cout << "imported event '" << plan->slug << "' with " << board->rooms().size() << " rooms and "
-            << board->slots().size() << " slots into " << o.db << "\n";
-  if (*code)
-    std::cout << "organizer link: " << base_url(o, o.port) << "/e/" << plan->slug << "#code=" << **code << "\n";
+  if (!db) {
+    if (db.error().code != "in_use") return db.error();
+    if (o.no_admin_socket)
+      return make_error("in_use", db.error().message + " (stop it first, or drop --no-admin-socket)");
+    const std::string socket = admin_socket_path(o);
+    auto answer = app::admin_call(socket, request);
+    if (!answer) {
+      return make_error("in_use", db.error().message + ", and its admin socket " + socket + " does not answer (" +
+                                      answer.error().message +
+                                      "); was the server started with --no-admin-socket or another --admin-socket?");
+    }
+    return answer;
+  }
+  db->engine->start();
+  app::AdminRequests requests(*db->engine, db->secret_key, base_url(o, o.port));
+  std::promise<nlohmann::json> answered;
+  requests.handle(request, [&answered](nlohmann::json answer) { answered.set_value(std::move(answer)); });
+  nlohmann::json answer = answered.get_future().get();
+  db->engine->stop();
+  return answer;
+}
+
+// The answer of run_admin_request, or the message of whatever went wrong.
+Result<nlohmann::json> admin_answer(const Options& o, const nlohmann::json& request) {
+  auto answer = run_admin_request(o, request);
+  if (!answer) return answer.error();
+  if (!answer->value("ok", false)) {
+    const auto& e = (*answer)["error"];
+    const std::string message = e.is_object() ? e.value("message", std::string("failed")) : "failed";
+    const std::string field = e.is_object() ? e.value("field", std::string()) : "";
+    return make_error(
+        e.is_object() ? e.value("code", std::string("error")) : "error",
+        message + (field.empty() || message.find(field) != std::string::npos ? "" : " (field " + field + ")"));
+  }
+  return answer;
+}
+
+// A command about one event needs a database that exists: a mistyped --db must not create one.
+Status require_database(const Options& o) {
+  if (o.db == ":memory:" || std::filesystem::exists(o.db)) return Ok{};
+  return make_error("not_found", "no database " + o.db + " (--db)");
+}
+
+Result<std::string> read_input_file(const std::string& path, std::size_t limit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error("bad_request", "cannot read " + path);
+  std::string text;
+  text.resize(limit + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return make_error("bad_request", "cannot read " + path);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > limit) {
+    return make_error("too_long", path + " is larger than " + std::to_string(limit / 1024 / 1024) + " MiB");
+  }
+  return text;
+}
+
+int import_event(const Options& o) {
+  auto text = read_input_file(o.import_file, app::max_event_file_bytes);
+  if (!text) return cli_fail(text.error().message);
+  // Checked here first, so mistakes are reported without touching the database.
+  auto plan = app::plan_event_file(*text);
+  if (!plan) return cli_fail(o.import_file + ": " + plan.error().message);
+  auto answer = admin_answer(o, {{"op", "import_event"}, {"file", *text}});
+  if (!answer) return cli_fail("event not imported: " + answer.error().message);
+  std::cout << "imported event '" << plan->slug << "' with " << (*answer)["rooms"] << " rooms and "
+            << (*answer)["slots"] << " slots into " << o.db << "\n";
+  std::cout << "organizer link: " << (*answer)["link"].get<std::string>() << "\n";
   return 0;
 }
 
-// Ticket codes: one per line (or the first column of a CSV); '#' lines and blanks skipped.
-int import_tickets(const Options& o) {
-  std::ifstream in(o.tickets_file);
-  if (!in) return fail("cannot read " + o.tickets_file);
-  std::vector<std::string> hashes;
-  std::string line;
-  while (std::getline(in, line)) {
-    line = line.substr(0, line.find(','));
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
-    std::size_t start = 0;
-    while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) ++start;
-    line = line.substr(start);
-    if (line.empty() || line.front() == '#') continue;
-    hashes.push_back(engine::hash_secret(line));
+// Generated codes go to --out (created 0600, never over an existing file) before they count.
+Status write_codes_file(const std::string& path, const std::vector<std::string>& codes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return make_error("bad_request", "cannot create " + path + ": " + std::strerror(errno) + " (--out)");
+  std::string text;
+  for (const auto& c : codes) text += c + "\n";
+  std::size_t done = 0;
+  bool ok = ::fchmod(fd, 0600) == 0;
+  while (ok && done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
   }
-  auto db = open_database(o);
-  if (!db) return fail(db.error().message);
-  std::vector<engine::Engine::Step> steps{{domain::AddTickets{hashes}, domain::Actor::system()}};
-  const auto* board = db->engine->board(o.slug);
-  if (o.require_tickets && board != nullptr && board->info().join_mode != domain::JoinMode::tickets) {
-    steps.push_back({domain::SetJoinMode{domain::JoinMode::tickets}, domain::Actor::system()});
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    ::unlink(path.c_str());
+    return make_error("storage_error", "cannot write " + path + " (--out)");
   }
-  auto seq = db->engine->apply_now(o.slug, steps);
-  if (!seq) return fail("no tickets added: " + seq.error().message);
-  board = db->engine->board(o.slug);
-  std::cout << hashes.size() << " ticket codes added to '" << o.slug << "' (" << board->tickets_total() << " in all, "
-            << board->tickets_used() << " used); joining is "
-            << (board->info().join_mode == domain::JoinMode::tickets ? "by ticket code only"
-                                                                     : "open to anyone with the link")
-            << "\n";
+  return Ok{};
+}
+
+// Ticket codes: from a file (one per line, or the first column of a CSV; '#' lines and blanks
+// skipped), or --generate N fresh ones, printed or written to --out.
+int tickets(const Options& o) {
+  if (o.tickets_file.empty() == (o.generate_tickets == 0)) {
+    std::cerr << "boardwalk tickets: give either a FILE of codes or --generate N (see --help)\n";
+    return 2;  // usage
+  }
+  if (!o.tickets_out.empty() && o.generate_tickets == 0) return cli_fail("tickets: --out goes with --generate");
+  if (auto s = require_database(o); !s) return cli_fail(s.error().message);
+  std::vector<std::string> codes;
+  if (o.generate_tickets > 0) {
+    codes = app::generate_ticket_codes(o.generate_tickets);
+    if (!o.tickets_out.empty()) {
+      if (auto s = write_codes_file(o.tickets_out, codes); !s) return cli_fail(s.error().message);
+    }
+  } else {
+    auto text = read_input_file(o.tickets_file, 16 * 1024 * 1024);
+    if (!text) return cli_fail(text.error().message);
+    auto read = app::read_ticket_codes(*text);
+    if (!read) return cli_fail(o.tickets_file + ": " + read.error().message + "; no tickets added");
+    codes = std::move(*read);
+    if (auto warning = app::short_ticket_code_warning(codes)) std::cerr << "warning: " << *warning << "\n";
+  }
+  auto answer =
+      admin_answer(o, {{"op", "tickets"}, {"event", o.slug}, {"codes", codes}, {"require", o.require_tickets}});
+  if (!answer) {
+    if (!o.tickets_out.empty()) ::unlink(o.tickets_out.c_str());  // those codes do not exist
+    return cli_fail("no tickets added: " + answer.error().message);
+  }
+  std::ostringstream summary;
+  summary << (*answer)["added"] << " ticket codes added to '" << o.slug << "' (" << (*answer)["total"] << " in all, "
+          << (*answer)["used"] << " used); joining is "
+          << ((*answer)["join_mode"] == "tickets" ? "by ticket code only" : "open to anyone with the link");
+  if (o.generate_tickets > 0 && o.tickets_out.empty()) {
+    for (const auto& c : codes) std::cout << c << "\n";  // stdout holds only the codes
+    std::cerr << summary.str() << "\n";
+  } else {
+    std::cout << summary.str() << (o.tickets_out.empty() ? "" : "; the codes are in " + o.tickets_out) << "\n";
+  }
   return 0;
 }
 
 int organizer_code(const Options& o) {
-  auto db = open_database(o);
-  if (!db) return fail(db.error().message);
-  auto code = app::rotate_organizer_code(*db->engine, o.slug);
-  if (!code) return fail(code.error().message);
-  std::cout << "new organizer link (the old one no longer works): " << base_url(o, o.port) << "/e/" << o.slug
-            << "#code=" << *code << "\n";
+  if (auto s = require_database(o); !s) return cli_fail(s.error().message);
+  auto answer = admin_answer(o, {{"op", "organizer_code"}, {"event", o.slug}});
+  if (!answer) return cli_fail(answer.error().message);
+  std::cout << "new organizer link (the old one no longer works): " << (*answer)["link"].get<std::string>() << "\n";
   return 0;
 }
 
@@ -216,6 +332,10 @@ int backup(const Options& o) {
   if (!report) return fail("backup failed: " + report.error().message);
   std::cout << "backed up " << o.db << " to " << o.backup_dest << ": " << report->events << " stored changes, "
             << report->bytes << " bytes, integrity ok\n";
+  if (const std::string key = secret_key_path(o); !key.empty() && std::filesystem::exists(key)) {
+    std::cout << "the secret key file " << key << " is not in the copy: keep a copy of it too (without it, no secret, "
+              << "organizer code or ticket code in the backup works)\n";
+  }
   return 0;
 }
 
@@ -306,10 +426,23 @@ int serve(const Options& o) {
   if (context.public_url.empty()) context.public_url = url;
 
   for (const auto& slug : engine.event_slugs()) {
-    auto code = app::ensure_organizer_code(engine, slug);
+    auto code = app::ensure_organizer_code(engine, db->secret_key, slug);
     if (!code) return fail(code.error().message);
-    if (*code) spdlog::info("organizer link for '{}': {}/e/{}#code={}", slug, url, slug, **code);
+    // A credential: printed on stdout for whoever started the server, never into the log.
+    if (*code)
+      std::cout << "organizer link for '" << slug << "': " << app::organizer_link(url, slug, **code) << std::endl;
     spdlog::info("event '{}': {}/e/{}  (lobby: {}/lobby/{})", slug, url, slug, url, slug);
+  }
+  // Live credential changes from the CLI (organizer-code, tickets, event import).
+  app::AdminRequests admin_requests(engine, db->secret_key, context.public_url);
+  std::shared_ptr<app::AdminSocket> admin_socket;
+  if (!o.no_admin_socket && o.db != ":memory:") {  // no other process can reach a :memory: database
+    auto opened = app::AdminSocket::open(ioc, admin_socket_path(o), admin_requests);
+    if (!opened) return fail(opened.error().message);
+    admin_socket = std::move(*opened);
+    admin_socket->run();
+    spdlog::info("admin socket {} (organizer-code, tickets and event import work while the server runs)",
+                 admin_socket_path(o));
   }
   engine.start();
   listener->run();
@@ -349,8 +482,9 @@ int serve(const Options& o) {
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : workers) t.join();
-  engine.stop();                 // finishes queued requests and commits
-  engine.release_connections();  // sessions must go before the io_context they live on
+  if (admin_socket) admin_socket->stop();  // removes the socket file
+  engine.stop();                           // finishes queued requests and commits
+  engine.release_connections();            // sessions must go before the io_context they live on
   spdlog::info("stopped");
   return 0;
 }
@@ -429,33 +563,63 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate (chain) file: serve HTTPS and WSS only (needs --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key file for --tls-cert");
+  app.add_option("--secret-key-file", o.secret_key_file,
+                 "file of the key that credential hashes are keyed with (default: DB.key, created 0600 on first use); "
+                 "back it up with the database");
+  app.add_option("--admin-socket", o.admin_socket,
+                 "Unix socket (mode 0600) through which the commands below reach a running server (default: DB.sock)");
+  app.add_flag("--no-admin-socket", o.no_admin_socket,
+               "the server opens no admin socket (the commands then need it stopped); a command does not try it");
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
 
-  auto* event = app.add_subcommand("event", "manage events in the database (while no server uses it)");
+  auto* event = app.add_subcommand("event", "manage events in the database (live through a running server)");
   auto* import =
       event->add_subcommand("import", "create an event with its rooms and slots from a JSON file (docs/event-file.md)");
   import->add_option("FILE", o.import_file, "event file")->required()->check(CLI::ExistingFile);
   event->require_subcommand(1);
-  auto* code =
-      app.add_subcommand("organizer-code", "print a new organizer link for an event (the old one stops working)");
+  auto* code = app.add_subcommand(
+      "organizer-code", "print a new organizer link for an event (the old one stops working; live with a server)");
   code->add_option("SLUG", o.slug, "event slug")->required();
-  auto* tickets = app.add_subcommand("tickets", "add ticket codes (one per line, or a CSV's first column) to an event");
-  tickets->add_option("SLUG", o.slug, "event slug")->required();
-  tickets->add_option("FILE", o.tickets_file, "file of ticket codes")->required()->check(CLI::ExistingFile);
-  tickets->add_flag("--require", o.require_tickets, "also make the event ticket-only (join needs an unused code)");
+  auto* tickets_cmd = app.add_subcommand(
+      "tickets", "add ticket codes to an event: from a FILE (one per line, or a CSV's first column) or --generate N");
+  tickets_cmd->add_option("SLUG", o.slug, "event slug")->required();
+  auto* tickets_file =
+      tickets_cmd->add_option("FILE", o.tickets_file, "file of ticket codes")->check(CLI::ExistingFile);
+  auto* generate = tickets_cmd
+                       ->add_option("--generate", o.generate_tickets,
+                                    "create N random 10-character codes (no 0/O/1/I/l) and print them")
+                       ->check(CLI::Range(std::size_t{1}, domain::limits::max_tickets))
+                       ->excludes(tickets_file);
+  tickets_cmd->add_option("--out", o.tickets_out, "write the generated codes to this new file (mode 0600)")
+      ->needs(generate);
+  tickets_cmd->add_flag("--require", o.require_tickets, "also make the event ticket-only (join needs an unused code)");
   auto* backup_cmd =
       app.add_subcommand("backup", "copy the database consistently to a new file, also while a server uses it");
   backup_cmd->add_option("DEST", o.backup_dest, "the copy (must not exist yet)")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit with 2 (help and version with 0); the commands' own errors with 1.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  // A command's stdout is for what it prints on purpose (links, generated codes): its log,
+  // like its errors, goes to stderr.
+  if (*import || *code || *backup_cmd || *tickets_cmd) spdlog::set_default_logger(spdlog::stderr_color_mt("cli"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
-  if (*import) return import_event(o);
-  if (*code) return organizer_code(o);
-  if (*backup_cmd) return backup(o);
-  if (*tickets) return import_tickets(o);
+  // A command answers every input with a message and exit code 1; an exception here is a bug,
+  // but still no abort.
+  try {
+    if (*import) return import_event(o);
+    if (*code) return organizer_code(o);
+    if (*backup_cmd) return backup(o);
+    if (*tickets_cmd) return tickets(o);
+  } catch (const std::exception& e) {
+    return cli_fail(std::string("internal error: ") + e.what());
+  }
   return serve(o);
 }

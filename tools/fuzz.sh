@@ -3,13 +3,14 @@
 # (default 20) on the seed corpus in tests/fuzz/corpus/. New inputs go to a scratch corpus, not
 # into the repository. Exits non-zero if a fuzzer finds a crash (the input is kept in
 # build-fuzz/crashes/). docs/reliability.md has the figures of longer runs.
-#   tools/fuzz.sh [SECONDS] [TARGET...]      TARGET: fuzz_decode, fuzz_board, fuzz_snapshot (default all)
+#   tools/fuzz.sh [SECONDS] [TARGET...]      TARGET: fuzz_decode, fuzz_board, fuzz_snapshot,
+#                                            fuzz_event_file (default all)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-20}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_board fuzz_snapshot)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_decode fuzz_board fuzz_snapshot fuzz_event_file)
 build="$repo/build-fuzz"
 cxx="$(command -v clang++ || command -v clang++-14 || true)"
 if [ -z "$cxx" ]; then

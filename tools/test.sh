@@ -7,7 +7,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$repo/tools/setup.sh" --test
 cmake -S "$repo" -B "$repo/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$repo/build" -j"$(nproc)"
-# Short fuzz run (3 x 20 s) of the libFuzzer targets in a small clang build (build-fuzz/).
+# Short fuzz run (4 x 20 s) of the libFuzzer targets in a small clang build (build-fuzz/).
 "$repo/tools/fuzz.sh" 20
 cd "$repo/build"
 exec ctest --output-on-failure --timeout 600 -j2

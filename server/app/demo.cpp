@@ -42,7 +42,7 @@ Result<EventPlan> plan_demo_event() {
   for (const char* name : {"Ada", "Guido", "Mariatta", "Brett", "Carol", "Łukasz"}) {
     Join join;
     join.name = name;
-    join.secret_hash = engine::hash_secret(engine::new_secret());  // nobody holds these
+    join.secret_hash = engine::plain_hash(engine::new_secret());  // random: nobody holds these
     s.push_back({join, Actor::anonymous()});  // participants 1-6
   }
   const auto by = [](Id p) { return Actor::of(p); };

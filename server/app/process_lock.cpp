@@ -17,7 +17,7 @@ Result<ProcessLock> ProcessLock::acquire(const std::string& db_path) {
   if (fd < 0) return make_error("storage_error", "cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return make_error("storage_error", "the database " + db_path + " is in use by another boardwalk process; stop it first");
+    return make_error("in_use", "the database " + db_path + " is in use by another boardwalk process");
   }
   return ProcessLock(fd);
 }

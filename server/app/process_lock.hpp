@@ -1,5 +1,7 @@
 // One boardwalk process per database: the running server holds an exclusive lock on
-// DB.lock, so an offline command (import, organizer-code) cannot change the file under it.
+// DB.lock, so a command (import, organizer-code, tickets) cannot change the file under it:
+// acquire() then fails with code "in_use", and the command asks the server instead, through
+// its admin socket (app/admin_socket.hpp).
 #pragma once
 
 #include <string>

@@ -126,6 +126,39 @@ Result<domain::Seq> Engine::apply_now(const std::string& slug, const std::vector
   return slot.board.seq();
 }
 
+void Engine::run_system(std::string slug, std::vector<Step> steps, std::function<void(Result<domain::Seq>)> done) {
+  post(Task{[this, slug = std::move(slug), steps = std::move(steps), done = std::move(done)] {
+    flush();  // decided on committed state only, after everything queued before it
+    BoardSlot* existing = find(slug);
+    if (existing != nullptr && existing->needs_reload && !rebuild(slug)) {
+      return done(make_error("storage_error", "the event's storage is unavailable; nothing changed, try again"));
+    }
+    existing = find(slug);
+    domain::Board copy = existing == nullptr ? domain::Board{} : existing->board;
+    std::vector<storage::StoredChange> stored;
+    std::vector<domain::Change> changes;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      auto body = copy.decide(steps[i].command, steps[i].actor);
+      if (!body) return done(body.error());
+      domain::Change change{copy.seq() + 1, options_.clock(), std::nullopt, std::move(*body)};
+      if (steps[i].actor.kind == domain::Actor::Kind::participant) change.actor = steps[i].actor.participant;
+      copy.apply(change);
+      stored.push_back(to_stored(slug, change));
+      changes.push_back(std::move(change));
+    }
+    if (auto s = store_.append(stored); !s) return done(s.error());
+    BoardSlot& slot = boards_[slug];
+    slot.board = std::move(copy);
+    for (const auto& c : changes) {
+      record_committed(slot, protocol::make_frame(dump(protocol::encode_change(c, slug, Audience::clients))));
+    }
+    event_count_ = boards_.size();
+    if (appended_ && on_changes_) on_changes_();
+    appended_ = false;
+    done(slot.board.seq());
+  }});
+}
+
 const domain::Board* Engine::board(const std::string& slug) const {
   const auto it = boards_.find(slug);
   return it == boards_.end() ? nullptr : &it->second.board;
@@ -251,17 +284,17 @@ void Engine::stage(CommandJob& job) {
     secret = new_secret();
     domain::Join j;
     j.name = join->name;
-    j.secret_hash = hash_secret(secret);
-    if (join->code) j.code_hash = hash_secret(*join->code);
-    if (join->ticket) j.ticket_hash = hash_secret(*join->ticket);
-    if (join->invite) j.invite_hash = hash_secret(*join->invite);
+    j.secret_hash = hash_secret(options_.secret_key, secret);
+    if (join->code) j.code_hash = hash_secret(options_.secret_key, *join->code);
+    if (join->ticket) j.ticket_hash = hash_secret(options_.secret_key, *join->ticket);
+    if (join->invite) j.invite_hash = hash_secret(options_.secret_key, *join->invite);
     command = std::move(j);
   } else if (auto* display = std::get_if<protocol::CreateDisplayRequest>(&job.request.body)) {
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
     p.slug = conn.joined;
     actor = domain::Actor::of(conn.participant);
     secret = new_secret();
-    command = domain::CreateDisplay{display->name, hash_secret(secret)};
+    command = domain::CreateDisplay{display->name, hash_secret(options_.secret_key, secret)};
   } else {
     auto& request = std::get<protocol::CommandRequest>(job.request.body);
     if (conn.participant == 0) return reject(make_error("not_joined", "join the event (or auth) first"));
@@ -271,16 +304,16 @@ void Engine::stage(CommandJob& job) {
     // Commands that hand out a new code: the engine makes it, the board keeps only its hash.
     if (auto* rotate = std::get_if<domain::RotateOrganizerCode>(&command)) {
       new_code = new_secret();
-      rotate->code_hash = hash_secret(new_code);
+      rotate->code_hash = hash_secret(options_.secret_key, new_code);
     } else if (auto* invite = std::get_if<domain::CreateInvitation>(&command)) {
       new_code = new_secret();
-      invite->code_hash = hash_secret(new_code);
+      invite->code_hash = hash_secret(options_.secret_key, new_code);
     } else if (auto* remove = std::get_if<domain::RemoveParticipant>(&command)) {
       new_code = new_secret();  // used only if an organizer is removed
-      remove->new_code_hash = hash_secret(new_code);
+      remove->new_code_hash = hash_secret(options_.secret_key, new_code);
     } else if (auto* role = std::get_if<domain::SetRole>(&command)) {
       new_code = new_secret();  // used only if an organizer is demoted
-      role->new_code_hash = hash_secret(new_code);
+      role->new_code_hash = hash_secret(options_.secret_key, new_code);
     }
   }
   BoardSlot* slot = find(p.slug);
@@ -491,7 +524,7 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
     connection->deliver(protocol::encode_error(id, retry_later("too many wrong secrets: wait before trying again", wait)));
     return;
   }
-  const auto participant = slot->board.participant_by_secret(hash_secret(request.secret));
+  const auto participant = slot->board.participant_by_secret(hash_secret(options_.secret_key, request.secret));
   if (!participant) {
     sign_ins_.failed(address, request.event, now);
     connection->deliver(
@@ -630,7 +663,7 @@ void Engine::read_board(std::string slug, std::string bearer, std::function<void
     BoardSlot* slot = find(slug);
     if (slot == nullptr) return done(make_error("not_found", "no event '" + slug + "'", "event"));
     if (slot->board.info().visibility == domain::Visibility::participants &&
-        (bearer.empty() || !slot->board.participant_by_secret(hash_secret(bearer)))) {
+        (bearer.empty() || !slot->board.participant_by_secret(hash_secret(options_.secret_key, bearer)))) {
       return done(make_error("not_joined",
                              "this event is for participants only: send Authorization: Bearer SECRET", "Authorization"));
     }

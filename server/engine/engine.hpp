@@ -58,6 +58,9 @@ struct EngineOptions {
   SignInLimitOptions sign_in_limits;
   // Seconds on a monotonic clock, for those limits; defaults to std::chrono::steady_clock.
   std::function<double()> monotonic;
+  // The HMAC key of every secret, organizer-code and ticket-code hash (engine/secrets.hpp),
+  // from the key file outside the database (app/secret_key_file.hpp). Empty in unit tests.
+  std::string secret_key;
 };
 
 struct EventSummary {
@@ -107,6 +110,12 @@ class Engine {
   // board). Returns the resulting seq, or the first step's error (with its index in field).
   Result<domain::Seq> apply_now(const std::string& slug, const std::vector<Step>& steps);
   [[nodiscard]] const domain::Board* board(const std::string& slug) const;
+
+  // --- from any thread, while running (the CLI through the admin socket) -------------------
+  // Applies `steps` like apply_now, on the writer thread after everything queued before it
+  // is committed: all stored or none, then handed to subscribers like any change. `done`
+  // runs on the writer thread with the new seq or the error.
+  void run_system(std::string slug, std::vector<Step> steps, std::function<void(Result<domain::Seq>)> done);
   [[nodiscard]] std::vector<std::string> event_slugs() const;
 
   [[nodiscard]] std::size_t event_count() const { return event_count_.load(); }

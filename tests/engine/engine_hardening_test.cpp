@@ -100,7 +100,7 @@ TEST_F(EngineHardeningTest, GuessingTicketsFromManyAddressesHitsTheEventsBudget)
   // 50 four-digit codes, ticket-only joining: the attack of the outside review.
   restart(false);
   std::vector<std::string> hashes;
-  for (int i = 0; i < 50; ++i) hashes.push_back(engine::hash_secret(std::to_string(1000 + i * 7)));
+  for (int i = 0; i < 50; ++i) hashes.push_back(engine::hash_secret("", std::to_string(1000 + i * 7)));
   ASSERT_TRUE(engine_->apply_now(kSlug, {{domain::AddTickets{hashes}, domain::Actor::system()},
                                          {domain::SetJoinMode{domain::JoinMode::tickets}, domain::Actor::system()}}));
   engine_->start();
@@ -132,7 +132,7 @@ class EngineOrganizerTest : public EngineHardeningTest {
     EngineHardeningTest::SetUp();
     restart(false);
     ASSERT_TRUE(engine_->apply_now(
-        kSlug, {{domain::SetOrganizerCode{engine::hash_secret("the-code")}, domain::Actor::system()}}));
+        kSlug, {{domain::SetOrganizerCode{engine::hash_secret("", "the-code")}, domain::Actor::system()}}));
     engine_->start();
   }
   Participant organizer(const std::string& name = "Olga", const std::string& code = "the-code") {

@@ -80,7 +80,8 @@ TEST(Backup, CopyTakenDuringLiveWritesIsAConsistentPrefix) {
   EXPECT_LE(static_cast<long long>(seqs.size()), demo_changes + 1 + after + 1);
 
   // The copy restores: a server starts on it, serves exactly that prefix, and goes on from it.
-  ServerProcess restored(copy.path(), {"--no-demo"});
+  // (With the original's secret key file: the copy's credential hashes are keyed with it.)
+  ServerProcess restored(copy.path(), {"--no-demo", "--secret-key-file", db.path() + ".key"});
   const auto copied = all_changes(restored.port());
   ASSERT_EQ(copied.size(), seqs.size());
   for (std::size_t i = 0; i < copied.size(); ++i) ASSERT_EQ(copied[i], live[i]) << "seq " << i + 1;

@@ -119,7 +119,7 @@ TempDb::TempDb() {
 }
 
 TempDb::~TempDb() {
-  for (const char* suffix : {"", "-wal", "-shm", ".lock"}) {
+  for (const char* suffix : {"", "-wal", "-shm", ".lock", ".key", ".sock"}) {
     std::error_code ec;
     std::filesystem::remove(path_ + suffix, ec);
   }

@@ -73,7 +73,8 @@ TEST(MigrationsTest, EmptyDatabaseGetsEveryMigrationRecordedAndAgainIsANoOp) {
   Connection db = open_or_die(":memory:");
   auto applied = storage::migrate(db, storage::embedded_migrations());
   ASSERT_TRUE(applied) << applied.error().message;
-  EXPECT_EQ(*applied, (std::vector<std::string>{"001_events.sql", "002_boards.sql", "003_board_snapshots.sql"}));
+  EXPECT_EQ(*applied, (std::vector<std::string>{"001_events.sql", "002_boards.sql", "003_board_snapshots.sql",
+                                                "004_secret_key.sql"}));
   EXPECT_EQ(recorded(db), all_embedded());
   EXPECT_TRUE(table_exists(db, "events"));
   EXPECT_TRUE(table_exists(db, "boards"));
@@ -135,7 +136,8 @@ TEST(MigrationsTest, DatabaseFromAnOlderSchemaUpgradesWithDataIntact) {
 
   auto opened = storage::Store::open(file.path());
   ASSERT_TRUE(opened) << opened.error().message;
-  EXPECT_EQ(opened->migrations_applied, (std::vector<std::string>{"002_boards.sql", "003_board_snapshots.sql"}));
+  EXPECT_EQ(opened->migrations_applied,
+            (std::vector<std::string>{"002_boards.sql", "003_board_snapshots.sql", "004_secret_key.sql"}));
   storage::Store& store = *opened->store;
   EXPECT_EQ(recorded(store.connection()), all_embedded());
 
@@ -182,7 +184,7 @@ TEST(MigrationsTest, DatabaseFromSchema002GainsBoardSnapshotsWithDataIntact) {
 
   auto opened = storage::Store::open(file.path());
   ASSERT_TRUE(opened) << opened.error().message;
-  EXPECT_EQ(opened->migrations_applied, std::vector<std::string>{"003_board_snapshots.sql"});
+  EXPECT_EQ(opened->migrations_applied, (std::vector<std::string>{"003_board_snapshots.sql", "004_secret_key.sql"}));
   storage::Store& store = *opened->store;
   EXPECT_EQ(recorded(store.connection()), all_embedded());
   EXPECT_TRUE(table_exists(store.connection(), "board_snapshots"));

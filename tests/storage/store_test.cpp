@@ -79,8 +79,8 @@ TEST(StoreTest, OpenCreatesAMigratedWalDatabaseWithFullSyncByDefault) {
   TempDb file;
   auto opened = Store::open(file.path());
   ASSERT_TRUE(opened) << opened.error().message;
-  EXPECT_EQ(opened->migrations_applied,
-            (std::vector<std::string>{"001_events.sql", "002_boards.sql", "003_board_snapshots.sql"}));
+  EXPECT_EQ(opened->migrations_applied, (std::vector<std::string>{"001_events.sql", "002_boards.sql",
+                                                                  "003_board_snapshots.sql", "004_secret_key.sql"}));
   Store& store = *opened->store;
   EXPECT_EQ(store.path(), file.path());
   EXPECT_EQ(pragma(store.connection(), "journal_mode"), "wal");
