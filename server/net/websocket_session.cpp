@@ -106,18 +106,24 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
     }
     return;
   }
+  // Every message takes a token, a malformed one too (bad JSON, unknown type, bad fields, a
+  // binary frame): answering it costs the same, so a flood of them is limited like requests.
+  const bool allowed = requests_.take();
+  const auto rate_limited = [](const nlohmann::json& id) {
+    return protocol::encode_error(
+        id, make_error("rate_limited", "too many requests on this connection: wait a moment and try again"));
+  };
   if (!ws_.got_text()) {
-    deliver(protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary")));
+    deliver(allowed ? protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary"))
+                    : rate_limited(nullptr));
   } else {
     const auto data = buffer_.cdata();
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
     auto decoded = protocol::decode_request(text);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
-      deliver(protocol::encode_error(failure->id, failure->error));
-    } else if (!requests_.take()) {
-      deliver(protocol::encode_error(
-          std::get<protocol::Request>(decoded).id,
-          make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
+      deliver(allowed ? protocol::encode_error(failure->id, failure->error) : rate_limited(failure->id));
+    } else if (!allowed) {
+      deliver(rate_limited(std::get<protocol::Request>(decoded).id));
     } else {
       context_.engine.submit(shared(), std::move(std::get<protocol::Request>(decoded)));
     }
