@@ -6,6 +6,7 @@
 #   bench/run.sh                 # standard scenarios (about 4 minutes)
 #   SCALE=quick bench/run.sh     # small smoke run (about 1 minute)
 #   ONLY="fanout-2000 idle-10000" bench/run.sh
+#   ONLY="bigboard-5mib bigboard-2000" bench/run.sh   # big boards: load time, server peak memory
 #
 # Environment: BUILD (default build/), SERVER, LOADGEN, SERVER_CPU (0), LOADGEN_CPU (1),
 # EVENT (demo), SERVER_ARGS (extra server flags), OUT (output directory), KEEP_DB=1 keeps the databases.
@@ -50,6 +51,8 @@ else
     "fanout-10000|fanout --clients 10000 --senders 50 --rate 200 --duration 15 --source-addrs 127.0.0.6,127.0.0.7"
     "ingest-100|ingest --clients 100 --senders 100 --window 4 --duration 10"
     "reconnect-2000|reconnect --clients 2000 --rate 50 --reconnect-window 1"
+    "bigboard-5mib|bigboard --clients 1 --board-bytes 5242880"
+    "bigboard-2000|bigboard --clients 2000 --board-bytes 2097152 --connect-concurrency 2000"
   )
 fi
 

@@ -496,11 +496,22 @@ void Engine::do_subscribe(const SubscriberPtr& connection, const json& id, const
   const domain::Seq seq = slot->board.seq();
   const bool can_replay = request.since && *request.since <= seq && *request.since + 1 >= slot->recent_first;
   if (can_replay) {
-    // Exactly the missed changes, from the in-memory window.
+    // Exactly the missed changes, from the in-memory window, as one answer of JSON Lines (one
+    // frame, however many changes): the session writes it whole, whatever its size.
     const auto first = static_cast<std::size_t>(*request.since + 1 - slot->recent_first);
-    for (std::size_t i = first; i < slot->recent.size(); ++i) connection->deliver(slot->recent[i]);
+    if (first < slot->recent.size()) {
+      std::size_t bytes = 0;
+      for (std::size_t i = first; i < slot->recent.size(); ++i) bytes += slot->recent[i]->size() + 1;
+      std::string lines;
+      lines.reserve(bytes);
+      for (std::size_t i = first; i < slot->recent.size(); ++i) {
+        if (i > first) lines.push_back('\n');
+        lines.append(*slot->recent[i]);
+      }
+      connection->deliver_bulk(protocol::make_frame(std::move(lines)));
+    }
   } else {
-    connection->deliver(snapshot_frame(*slot));
+    connection->deliver_bulk(snapshot_frame(*slot));  // encoded once per seq, shared by all
   }
   // Every stored change up to `seq` is in the feed (reads run after the pending group's
   // commit), so the feed's end is exactly where the snapshot or replay stops: no gap, no repeat.

@@ -25,6 +25,11 @@ class Subscriber {
   // An answer for this connection alone (ack, error, snapshot, replayed change), to be sent
   // in this order and as soon as possible. Queues and returns.
   virtual void deliver(const protocol::Frame& frame) = 0;
+  // A snapshot, or a replay's missed changes as one frame of JSON Lines: an answer of any size,
+  // queued in order with the others. A connection judges a client by the progress it makes,
+  // not by the size of this one answer (see WebsocketSession), and writes it from the shared
+  // buffer without copying it. The default treats it as any other answer.
+  virtual void deliver_bulk(const protocol::Frame& frame) { deliver(frame); }
   // From now on this connection receives `feed` from byte `from` on (where the snapshot or
   // replay just delivered ends), instead of any feed it followed before. The connection reads
   // the feed when it is ready to write; the engine never pushes changes to it.

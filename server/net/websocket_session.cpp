@@ -109,18 +109,27 @@ void BasicWebsocketSession<Stream>::on_read(beast::error_code ec, std::size_t /*
     }
     return;
   }
+  // Every message takes a token, a malformed one too (bad JSON, unknown type, bad fields, a
+  // binary frame): answering it costs the same, so a flood of them is limited like requests.
+  const bool allowed = requests_.take();
+  const auto rate_limited = [](const nlohmann::json& id) {
+    return protocol::encode_error(
+        id, make_error("rate_limited", "too many requests on this connection: wait a moment and try again"));
+  };
+  // Answers decided here go through the engine's queue behind this connection's earlier
+  // requests, so no answer overtakes the answer to an earlier request (protocol.md).
+  const auto answer = [this](protocol::Frame frame) { context_.engine.answer(shared(), std::move(frame)); };
   if (!ws_.got_text()) {
-    deliver(protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary")));
+    answer(allowed ? protocol::encode_error(nullptr, make_error("bad_frame", "send JSON in text frames, not binary"))
+                   : rate_limited(nullptr));
   } else {
     const auto data = buffer_.cdata();
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
     auto decoded = protocol::decode_request(text);
     if (auto* failure = std::get_if<protocol::DecodeFailure>(&decoded)) {
-      deliver(protocol::encode_error(failure->id, failure->error));
-    } else if (!requests_.take()) {
-      deliver(protocol::encode_error(
-          std::get<protocol::Request>(decoded).id,
-          make_error("rate_limited", "too many requests on this connection: wait a moment and try again")));
+      answer(allowed ? protocol::encode_error(failure->id, failure->error) : rate_limited(failure->id));
+    } else if (!allowed) {
+      answer(rate_limited(std::get<protocol::Request>(decoded).id));
     } else {
       context_.engine.submit(shared(), std::move(std::get<protocol::Request>(decoded)));
     }
@@ -134,23 +143,43 @@ void BasicWebsocketSession<Stream>::stop_queueing_locked() {
   closing_ = true;
   replies_.clear();
   reply_bytes_ = 0;
+  bulk_waiting_ = false;
   feed_.reset();
 }
 
-// Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
 template <class Stream>
 void BasicWebsocketSession<Stream>::deliver(const protocol::Frame& frame) {
+  queue(frame, false);
+}
+
+template <class Stream>
+void BasicWebsocketSession<Stream>::deliver_bulk(const protocol::Frame& frame) {
+  queue(frame, true);
+}
+
+// Runs on the writer thread (and for decode errors on the strand): queue only, never wait.
+// Too slow is judged by progress, not by the size of one answer: a client is closed when more
+// than the cap of answers wait for it besides the frame being written (which is not counted:
+// it is what the client is reading now) and besides one snapshot or replay (which counts
+// nothing, whatever its size: a board of any size must load). A client that reads is never
+// far behind, however big its answers; one that does not read piles up answers or changes
+// (offer_feed) and is closed.
+template <class Stream>
+void BasicWebsocketSession<Stream>::queue(const protocol::Frame& frame, bool bulk) {
   bool post_write = false;
   bool overflow = false;
   {
     std::lock_guard lock(mutex_);
     if (closing_) return;
-    if (reply_bytes_ + frame->size() > context_.limits.send_queue_bytes) {
+    const bool uncounted = bulk && !bulk_waiting_;
+    const std::size_t counted = uncounted ? 0 : frame->size();
+    if (reply_bytes_ + counted > context_.limits.send_queue_bytes) {
       overflow = true;
       stop_queueing_locked();
     } else {
       replies_.push_back(frame);
-      reply_bytes_ += frame->size();
+      reply_bytes_ += counted;
+      bulk_waiting_ = bulk_waiting_ || uncounted;
       if (!write_scheduled_) post_write = write_scheduled_ = true;
     }
   }
@@ -220,6 +249,7 @@ void BasicWebsocketSession<Stream>::do_write() {
     std::lock_guard lock(mutex_);
     sending_.swap(replies_);  // the old buffer's capacity is reused: no allocation per write
     reply_bytes_ = 0;
+    bulk_waiting_ = false;
     if (feed_ && sent_to_ < feed_->end()) {
       const auto read = feed_->view(sent_to_, pieces_);
       if (read.lost) {
@@ -255,24 +285,40 @@ void BasicWebsocketSession<Stream>::do_write() {
     return;
   }
   if (sending_.size() == 1 && pieces_.empty()) {
-    // One answer alone (the usual reply): send the shared buffer itself, no copy.
+    // One answer alone (the usual reply, or a snapshot): send the shared buffer itself, no copy.
     ws_.async_write(net::buffer(*sending_.front()), std::move(done));
     return;
   }
-  // Answers (and changes): one contiguous frame of JSON Lines, one system call.
+  // Answers (and changes): one frame of JSON Lines. Small parts are copied together into
+  // frame_ (few buffers, few system calls); big ones (a snapshot, a replay, 64 KiB of feed) are
+  // written from the buffer they are shared in, never copied per connection: 2,000 new
+  // subscribers of a 2 MiB board would otherwise hold 4 GB. sending_ and pieces_ keep them
+  // alive until on_write.
   frame_.clear();
+  spans_.clear();
+  const auto add = [this](std::string_view bytes) {
+    if (bytes.size() >= kDirectBytes) {
+      spans_.push_back(Span{bytes.data(), 0, bytes.size()});
+      return;
+    }
+    if (spans_.empty() || spans_.back().data != nullptr) spans_.push_back(Span{nullptr, frame_.size(), 0});
+    spans_.back().size += bytes.size();
+    frame_.append(bytes);
+  };
   for (const auto& reply : sending_) {
-    if (!frame_.empty()) frame_.push_back('\n');
-    frame_.append(*reply);
+    if (!spans_.empty()) add("\n");
+    add(*reply);
   }
-  for (const auto& piece : pieces_) {
-    frame_.push_back('\n');
-    frame_.append(piece.bytes);
+  // The feed's pieces are whole lines, each ending in '\n': one separator before them, and the
+  // last line's '\n' left out (a frame does not end in one).
+  if (!pieces_.empty()) add("\n");
+  for (const auto& piece : pieces_) add(piece.bytes);
+  if (!pieces_.empty()) --spans_.back().size;
+  buffers_.clear();
+  for (const auto& span : spans_) {
+    buffers_.emplace_back(span.data != nullptr ? span.data : frame_.data() + span.offset, span.size);
   }
-  if (!pieces_.empty()) frame_.pop_back();  // the feed's trailing '\n'
-  sending_.clear();
-  pieces_.clear();
-  ws_.async_write(net::buffer(frame_), std::move(done));
+  ws_.async_write(buffers_, std::move(done));
 }
 
 template <class Stream>

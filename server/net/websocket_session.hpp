@@ -4,7 +4,9 @@
 // change feed and, when the Broadcaster offers (or with its next answer), writes everything
 // it has not sent yet as one frame (JSON Lines). So a busy client costs frames, not changes.
 // Answers and unsent changes have a byte cap: a client that cannot keep up is closed (it
-// resyncs by seq when it comes back) instead of growing memory or slowing anyone else.
+// resyncs by seq when it comes back) instead of growing memory or slowing anyone else. The cap
+// judges progress, not the size of one answer: the frame being written never counts, nor does
+// one waiting snapshot or replay, whatever its size (see deliver_bulk).
 // The same session runs over plain TCP or TLS (BasicWebsocketSession<Stream>); shutdown only
 // sees the transport-independent WebsocketSession base.
 #pragma once
@@ -56,6 +58,7 @@ class BasicWebsocketSession final : public WebsocketSession {
 
   void run(http::request<http::string_body> upgrade);
   void deliver(const protocol::Frame& frame) override;
+  void deliver_bulk(const protocol::Frame& frame) override;
   void follow(std::shared_ptr<const engine::ChangeFeed> feed, engine::ChangeFeed::Offset from) override;
   void close(const std::string& reason) override;
   void shut_down() override;
@@ -66,6 +69,18 @@ class BasicWebsocketSession final : public WebsocketSession {
   std::shared_ptr<BasicWebsocketSession> shared() {
     return std::static_pointer_cast<BasicWebsocketSession>(shared_from_this());
   }
+  // A part of the frame being written: bytes of frame_ (data == nullptr: from `offset`) or of
+  // a buffer held by sending_ or pieces_.
+  struct Span {
+    const char* data = nullptr;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  // Answers and changes at least this big are written from their own (shared) buffer; smaller
+  // ones are copied together into frame_, so that a frame is a few buffers, not many small ones.
+  static constexpr std::size_t kDirectBytes = 16 * 1024;
+
+  void queue(const protocol::Frame& frame, bool bulk);
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t bytes);
@@ -84,8 +99,9 @@ class BasicWebsocketSession final : public WebsocketSession {
 
   // Guards what the engine's thread (deliver, follow) and the Broadcaster touch.
   std::mutex mutex_;
-  std::vector<protocol::Frame> replies_;  // swapped with sending_: no allocation per write
-  std::size_t reply_bytes_ = 0;
+  std::vector<protocol::Frame> replies_;            // swapped with sending_: no allocation per write
+  std::size_t reply_bytes_ = 0;                     // of the waiting answers that count against the cap
+  bool bulk_waiting_ = false;                       // a snapshot or replay waits in replies_ (one does not count)
   std::shared_ptr<const engine::ChangeFeed> feed_;  // the subscribed event's changes
   engine::ChangeFeed::Offset sent_to_ = 0;          // feed bytes before this are written or being written
   bool write_scheduled_ = false;                    // a do_write is posted or a write is in flight
@@ -96,8 +112,9 @@ class BasicWebsocketSession final : public WebsocketSession {
   // Strand-only state.
   std::vector<protocol::Frame> sending_;           // the answers in the frame being written
   std::vector<engine::ChangeFeed::Piece> pieces_;  // the feed bytes in it (held until written)
-  std::vector<net_buffer> buffers_;                // pieces_ as Beast takes them
-  std::string frame_;                              // the frame being written when it joins answers (and changes)
+  std::vector<net_buffer> buffers_;                // the frame as Beast takes it
+  std::vector<Span> spans_;                        // the frame's parts, before frame_ is final
+  std::string frame_;                              // the small answers (and changes) of the frame, joined
   bool writing_ = false;
   bool closed_sent_ = false;
   std::optional<websocket::close_reason> close_pending_;

@@ -27,6 +27,8 @@ struct Resync {
   FakeSubscriber::Messages before_ack;
   std::vector<std::string> texts_before_ack;
   json ack;
+  int frames = 0;       // answers delivered, the ack included
+  int bulk_frames = 0;  // of which snapshots or replays (deliver_bulk)
 };
 
 class ResyncHelpers : public EngineTest {
@@ -43,6 +45,8 @@ class ResyncHelpers : public EngineTest {
     }
     EXPECT_EQ(r.before_ack.size() + 1, ms.size()) << "something came after the ack";
     EXPECT_EQ(c->bad_frames(), 0);
+    r.frames = c->frames();
+    r.bulk_frames = c->bulk_frames();
     return r;
   }
 
@@ -155,6 +159,26 @@ TEST_F(EngineSubscribeTest, AMissingEventIsNotFound) {
   EXPECT_EQ(e["code"], "not_found");
   EXPECT_EQ(e["field"], "event");
   EXPECT_EQ(c->size(), 1u);
+}
+
+TEST_F(EngineSubscribeTest, ASnapshotOrAReplayIsOneAnswerThenTheAck) {
+  ASSERT_NO_FATAL_FAILURE(make_history());
+  const Seq now = setup_seq_ + 8;
+  // All missed changes as one answer of JSON Lines, so its size is judged as one (the session
+  // does not count a snapshot or replay against its send cap), then the ack.
+  const Resync replay = resubscribe(Seq{3});
+  EXPECT_TRUE(is_replay(replay, 3, now));
+  EXPECT_EQ(replay.frames, 2);
+  EXPECT_EQ(replay.bulk_frames, 1);
+  const Resync snapshot = resubscribe(std::nullopt);
+  EXPECT_TRUE(is_snapshot(snapshot, now));
+  EXPECT_EQ(snapshot.frames, 2);
+  EXPECT_EQ(snapshot.bulk_frames, 1);
+  // Nothing missed: no empty answer, only the ack.
+  const Resync current = resubscribe(now);
+  EXPECT_TRUE(is_replay(current, now, now));
+  EXPECT_EQ(current.frames, 1);
+  EXPECT_EQ(current.bulk_frames, 0);
 }
 
 // --- a replay window of 3 changes -------------------------------------------------------------

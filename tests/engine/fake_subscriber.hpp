@@ -68,10 +68,28 @@ class FakeSubscriber : public engine::Subscriber {
     std::lock_guard lock(mutex_);
     return std::find(closes_.begin(), closes_.end(), reason) != closes_.end();
   }
+  // A snapshot or a replay: one answer that may hold several messages (JSON Lines), whatever
+  // `lines` says.
+  void deliver_bulk(const protocol::Frame& frame) override {
+    {
+      std::lock_guard lock(mutex_);
+      pull_locked();
+      ++frames_;
+      ++bulk_frames_;
+      if (!frame) ++bad_frames_;
+      record_lines_locked(frame ? *frame : std::string(), true);
+    }
+    changed_.notify_all();
+  }
   // Frames delivered (each may hold several messages when lines = true), feed reads not counted.
   [[nodiscard]] int frames() const {
     std::lock_guard lock(mutex_);
     return frames_;
+  }
+  // Of those, the ones delivered with deliver_bulk.
+  [[nodiscard]] int bulk_frames() const {
+    std::lock_guard lock(mutex_);
+    return bulk_frames_;
   }
   // How often the engine told it to follow a feed.
   [[nodiscard]] int follows() const {
@@ -210,6 +228,7 @@ class FakeSubscriber : public engine::Subscriber {
   mutable std::vector<std::string> texts_;
   mutable int bad_frames_ = 0;
   int frames_ = 0;
+  int bulk_frames_ = 0;
   int follows_ = 0;
   bool lines_ = false;
   std::vector<std::string> closes_;

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     try {
         if (o.mode == "idle") r = run_idle(o);
         else if (o.mode == "reconnect") r = run_reconnect(o);
+        else if (o.mode == "bigboard") r = run_bigboard(o);
         else r = run_fanout(o);
     } catch (const std::exception& e) {
         r = {{"failures", {std::string("exception: ") + e.what()}}};

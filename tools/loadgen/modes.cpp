@@ -1,5 +1,6 @@
 #include "modes.hpp"
 
+#include "board_fill.hpp"
 #include "run.hpp"
 
 #include <unistd.h>
@@ -106,7 +107,7 @@ json server_seq_check(Run& run, const Options& o, std::int64_t final_seq) {
 
 json proc_json(const std::optional<ProcStats>& p) {
   if (!p) return nullptr;
-  return json{{"rss_kib", p->rss_kib}, {"cpu_seconds", p->cpu_seconds}};
+  return json{{"rss_kib", p->rss_kib}, {"peak_rss_kib", p->hwm_kib}, {"cpu_seconds", p->cpu_seconds}};
 }
 
 int live_connections(const Run& run) {
@@ -164,6 +165,61 @@ json run_idle(const Options& o) {
     j["loadgen_rss_bytes_per_connection"] =
         (static_cast<double>(self_after->rss_kib) - static_cast<double>(self_before->rss_kib)) * 1024.0 /
         static_cast<double>(connected);
+  j["failures"] = run.failures;
+  return j;
+}
+
+// A board of at least --board-bytes (grown first if smaller), then --clients new subscribers
+// at once, each without `since`: how long until the last one has the whole board (snapshot and
+// ack), and the server's peak memory meanwhile (VmHWM, reset to the RSS of the moment before the
+// clients connect when /proc allows it).
+json run_bigboard(const Options& o) {
+  Run run(o);
+  std::string err;
+  std::cerr << "bigboard: growing the board to at least " << o.board_bytes << " bytes\n";
+  const auto t0 = now_us();
+  const auto board = grow_board(o, o.board_bytes, &err);
+  const double fill_secs = static_cast<double>(now_us() - t0) / 1e6;
+  if (!board) {
+    run.fail(err);
+    return json{{"failures", run.failures}};
+  }
+  std::cerr << "bigboard: board is " << board->bytes << " bytes at seq " << board->seq << " (" << fill_secs << " s); "
+            << o.clients << " clients subscribe\n";
+  const bool peak_reset = o.server_pid > 0 && reset_peak_rss(o.server_pid);
+  const auto before = run.server_proc();
+  const auto self_before = read_proc(getpid());
+  run.build(o.clients, 0);
+  run.start();
+  const double secs = run.connect_phase(o.clients);
+  const auto after = run.server_proc();
+  const auto self_after = read_proc(getpid());
+  const auto connected = run.subscribed();
+  std::uint64_t wrong_seq = 0;
+  run.for_each_connection([&](const Connection& c) {
+    if (c.state() == Connection::State::subscribed && c.last_seq() != board->seq) ++wrong_seq;
+  });
+  run.stop();
+  WorkerStats m;
+  run.merge_into(m);
+  check_common(run, m);
+  if (m.snapshots != connected)
+    run.fail(std::to_string(m.snapshots) + " snapshots for " + std::to_string(connected) + " subscribed clients");
+  if (wrong_seq) run.fail(std::to_string(wrong_seq) + " clients not at the board's seq " + std::to_string(board->seq));
+  json j{{"board_bytes", board->bytes},
+         {"board_seq", board->seq},
+         {"fill_seconds", fill_secs},
+         {"subscribed", connected},
+         {"seconds_until_last_has_board", secs},
+         {"subscribe_latency", latency_json(m.subscribe_latency_us)},
+         {"server_before", proc_json(before)},
+         {"server_after", proc_json(after)},
+         {"server_peak_rss_kib", after ? json(after->hwm_kib) : json(nullptr)},
+         {"peak_rss_reset_before_subscribing", peak_reset},
+         {"server_cpu_seconds", before && after ? json(after->cpu_seconds - before->cpu_seconds) : json(nullptr)},
+         {"loadgen_cpu_seconds",
+          self_before && self_after ? json(self_after->cpu_seconds - self_before->cpu_seconds) : json(nullptr)},
+         {"counters", counters_json(m)}};
   j["failures"] = run.failures;
   return j;
 }

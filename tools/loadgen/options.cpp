@@ -22,9 +22,9 @@ std::optional<boost::asio::ip::address_v4> loopback_address(const std::string& t
 
 std::optional<int> parse_options(int argc, char** argv, Options& o) {
     CLI::App app{"boardwalk-loadgen: drives a boardwalk server over its WebSocket protocol (loopback only)"};
-    app.add_option("mode", o.mode, "idle | fanout | ingest | reconnect")
+    app.add_option("mode", o.mode, "idle | fanout | ingest | reconnect | bigboard")
         ->required()
-        ->check(CLI::IsMember({"idle", "fanout", "ingest", "reconnect"}));
+        ->check(CLI::IsMember({"idle", "fanout", "ingest", "reconnect", "bigboard"}));
     app.add_option("--host", o.host, "server address; must be in 127.0.0.0/8")->capture_default_str();
     app.add_option("--port", o.port, "server port")->required();
     app.add_option("--path", o.path, "WebSocket path")->capture_default_str();
@@ -56,6 +56,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
     app.add_flag("--check-json", o.check_json, "also parse every received line fully and compare with the fast scan");
     app.add_option("--seed", o.seed, "random seed")->capture_default_str();
     app.add_option("--name-prefix", o.name_prefix, "participant name prefix")->capture_default_str();
+    app.add_option("--board-bytes", o.board_bytes,
+                   "bigboard: grow the board (GET /api/events/EVENT) to at least this many bytes first")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30));
 
     try {
         app.parse(argc, argv);
@@ -79,7 +83,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
         o.source_addrs.push_back(*a);
     }
     if (o.senders < 0) o.senders = o.mode == "fanout" ? 10 : o.mode == "ingest" ? 50 : o.mode == "reconnect" ? 1 : 0;
-    if (o.mode == "idle") o.senders = 0;
+    if (o.mode == "idle" || o.mode == "bigboard") o.senders = 0;
     if (o.mode == "reconnect") o.senders = std::min(o.senders, 1);
     if ((o.mode == "fanout" || o.mode == "ingest") && o.senders > o.clients) {
         std::cerr << "boardwalk-loadgen: --senders " << o.senders << " exceeds --clients " << o.clients

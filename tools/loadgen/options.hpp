@@ -3,6 +3,7 @@
 
 #include <boost/asio/ip/address_v4.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,7 +12,7 @@
 namespace loadgen {
 
 struct Options {
-    std::string mode;  // idle | fanout | ingest | reconnect
+    std::string mode;  // idle | fanout | ingest | reconnect | bigboard
     std::string host = "127.0.0.1";
     boost::asio::ip::address_v4 address;
     std::uint16_t port = 0;
@@ -36,6 +37,7 @@ struct Options {
     bool check_json = false;
     std::uint64_t seed = 1;
     std::string name_prefix = "load";
+    std::size_t board_bytes = 2u << 20;  // bigboard: the board grows to at least this
 };
 
 // Parses argv; on --help or a usage error prints and returns the exit code to use.

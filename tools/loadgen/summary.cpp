@@ -47,7 +47,16 @@ void print_summary(std::ostream& out, const nlohmann::json& r) {
                  "loadgen_cpu_us_per_delivery",
                  "all_resynced_seconds",
                  "resynced_by_replay",
-                 "resynced_by_snapshot"})
+                 "resynced_by_snapshot",
+                 "board_bytes",
+                 "board_seq",
+                 "fill_seconds",
+                 "subscribed",
+                 "seconds_until_last_has_board",
+                 "server_peak_rss_kib",
+                 "peak_rss_reset_before_subscribing",
+                 "server_before",
+                 "server_after"})
     value(out, r, k, k);
   for (auto k : {"subscribe_latency", "ack_latency", "delivery_latency", "change_to_last_client_latency",
                  "per_client_resync_latency", "send_lag"})

@@ -23,6 +23,7 @@ std::optional<ProcStats> read_proc(int pid) {
     if (!status) return std::nullopt;
     std::string line;
     while (std::getline(status, line)) {
+      if (line.rfind("VmHWM:", 0) == 0) std::istringstream(line.substr(6)) >> out.hwm_kib;
       if (line.rfind("VmRSS:", 0) == 0) {
         std::istringstream(line.substr(6)) >> out.rss_kib;
         break;
@@ -45,6 +46,13 @@ std::optional<ProcStats> read_proc(int pid) {
     out.cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(ticks > 0 ? ticks : 100);
   }
   return out;
+}
+
+bool reset_peak_rss(int pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 std::string hostname() {

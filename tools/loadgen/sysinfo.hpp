@@ -18,9 +18,13 @@ std::uint64_t ephemeral_port_count();
 
 struct ProcStats {
   std::uint64_t rss_kib = 0;  // VmRSS
+  std::uint64_t hwm_kib = 0;  // VmHWM: peak resident memory so far
   double cpu_seconds = 0.0;   // utime + stime
 };
 std::optional<ProcStats> read_proc(int pid);
+// Resets the process's VmHWM to its current RSS (writes 5 to /proc/PID/clear_refs; needs the
+// same user). False if it could not.
+bool reset_peak_rss(int pid);
 
 std::string hostname();
 std::string cpu_model();
