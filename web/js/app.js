@@ -540,7 +540,7 @@ function render() {
     ui.current = null;
     if (ui.conn && ui.conn.status === 'members_only') {
       // Participants only: no board before joining; the join form (and any question) only.
-      if (main.firstChild !== ui.askBox.el || main.children.length !== 2) main.replaceChildren(ui.askBox.el, ui.joinBox.el);
+      if (main.firstChild !== ui.askBox.el || main.lastChild !== ui.joinBox.el || main.children.length !== 2) main.replaceChildren(ui.askBox.el, ui.joinBox.el);
       ui.askBox.update();
       ui.joinBox.update();
       return;
