@@ -115,7 +115,10 @@ function followChange(ch) {
   if (mine && ch.kind === 'participant_removed' && ch.participant_id === ui.meId) { markRemoved(); return; }
   if (mine && ch.kind === 'participant_role_set' && ch.participant_id === ui.meId) setOwnRole(ch.role);
   if (mine && ch.participant && ch.participant.id === ui.meId && ch.participant.role) setOwnRole(ch.participant.role);
-  if (ch.kind === 'participant_removed' && ch.organizer_code_rotated && isOrganizer()) {
+  // Another organizer removed an organizer: say the old link stopped working (the one who
+  // removed them sees the new link from the ack instead).
+  const removing = [...ui.busy].some((k) => k.startsWith('remove:'));
+  if (ch.kind === 'participant_removed' && ch.organizer_code_rotated && isOrganizer() && !removing && !ui.shown.has('o-code')) {
     ui.errors.set('o-code-note', 'An organizer was removed, so the organizer code changed: old organizer links no longer work. Rotate it here to get a link you can share.');
   }
   if (['participant_joined', 'participant_removed', 'participant_role_set', 'maintainer_added', 'project_created'].includes(ch.kind)) refreshOrgPeople();
