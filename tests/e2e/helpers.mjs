@@ -122,6 +122,22 @@ export function shot(page, name, opts = {}) {
   return page.screenshot(Object.assign({ path: path.join(SHOTS, `${name}.png`) }, opts));
 }
 
+// The secret a page signs in with (the app's active identity, or a lobby's display secret).
+export function pageSecret(page, slug = 'demo') {
+  return page.evaluate((s) => {
+    const ids = window.boardwalk && window.boardwalk.ids;
+    const active = ids && ids.active();
+    return active ? active.secret : localStorage.getItem(`boardwalk:lobby:${s}:secret`);
+  }, slug);
+}
+
+// GET /api/events/SLUG from the page, with its secret (a participants-only event needs one).
+export async function fetchSnapshot(page, slug = 'demo') {
+  const secret = await pageSecret(page, slug);
+  return page.evaluate(({ s, secret: k }) => fetch(`/api/events/${s}`, k ? { headers: { Authorization: `Bearer ${k}` } } : {})
+    .then((r) => r.json()), { s: slug, secret });
+}
+
 // The page's board (built from a snapshot plus every change it applied) must equal a fresh
 // snapshot from the server: the reducer follows protocol.md's change table exactly.
 export async function assertBoardMatchesServer(page, assert, slug = 'demo') {
@@ -129,17 +145,13 @@ export async function assertBoardMatchesServer(page, assert, slug = 'demo') {
     const byId = (l) => [...l].sort((x, y) => x.id - y.id);
     const out = JSON.parse(JSON.stringify(b));
     for (const k of ['rooms', 'slots', 'participants', 'topics', 'projects']) out[k] = byId(out[k] || []);
-    for (const t of out.topics) t.voters = [...t.voters].sort((x, y) => x - y);
-    for (const p of out.projects) {
-      p.attendees = [...p.attendees].sort((x, y) => x - y);
-      p.maintainers = [...p.maintainers].sort((x, y) => x - y);
-    }
+    for (const p of out.projects) p.maintainers = [...p.maintainers].sort((x, y) => x - y);
     return out;
   };
   // Wait until the page has caught up with the server's seq, then compare.
   let server; let mine;
   for (let i = 0; i < 50; i++) {
-    server = await page.evaluate((s) => fetch(`/api/events/${s}`).then((r) => r.json()), slug);
+    server = await fetchSnapshot(page, slug);
     mine = await page.evaluate(() => ({ seq: window.boardwalk.store.seq, board: window.boardwalk.store.board }));
     if (mine.seq === server.seq) break;
     await page.waitForTimeout(100);

@@ -90,7 +90,7 @@ test('an organizer sets up rooms, slots, votes and locks, and moderates topics',
 
   // Roles: make Ada a maintainer.
   await org.getByLabel('Find a person').fill('Ada Tester');
-  const adaId = await ada.evaluate(() => window.boardwalk.store.board.participants.find((p) => p.name === 'Ada Tester').id);
+  const adaId = await ada.evaluate(() => window.boardwalk.self.id);
   await org.locator(`#role-${adaId}`).selectOption('maintainer');
   await org.getByRole('button', { name: `Set role of Ada Tester #${adaId}` }).click();
   await ada.getByText('You: Ada Tester (maintainer)').waitFor({ timeout: 5000 });
@@ -126,7 +126,7 @@ test('a personal link continues the same person on another device; a bad secret 
   await stranger.goto(`${server.base}/e/demo#secret=not-a-real-secret`);
   await stranger.getByText('We could not recognise this device any more').waitFor();
   await stranger.getByLabel(/Your name/).waitFor();
-  assert.equal(await stranger.evaluate(() => localStorage.getItem('boardwalk:demo:secret')), null);
+  assert.equal(await stranger.evaluate(() => localStorage.getItem('boardwalk:demo:identities')), null);
   for (const p of [phone, laptop, stranger]) assert.deepEqual(p.problems, []);
   for (const p of [phone, laptop, stranger]) await p.context().close();
 });

@@ -90,6 +90,11 @@ test('maintainers list projects and claim tables; attendees filter, join and lea
   await sam.getByText('1 person joined · 2 more wanted').waitFor();
   await mia.getByText('1 person joined · 2 more wanted').waitFor({ timeout: 5000 });
   await mia.locator('ul.people li', { hasText: 'Sam' }).waitFor();
+  // Names of who joined are for the maintainers (project_attendees), not for everyone.
+  assert.equal(await sam.locator('ul.people').count(), 0, 'an attendee sees the count, not the names');
+  // A maintainer (not an organizer) picks co-maintainers from the people who joined.
+  const coOptions = await mia.locator('select[id^="msel-"] option').allTextContents();
+  assert.deepEqual(coOptions, ['Sam'], 'the co-maintainer picker lists the project’s attendees');
   await shot(sam, 'project-phone', { fullPage: true });
 
   // My day lists the project with its table.

@@ -2,9 +2,10 @@
 import {
   Store, find, participantName, slotsSorted, days, openSpaceRooms, sprintRooms, topicInCell,
   unscheduled, byVotes, projectAtTable, votesUsed, slotLabel, dayLabel, timeLabel, todayIn,
-  zonedToUtcIso,
+  zonedToUtcIso, emptyMe, normaliseMe, applyChangeToMe,
 } from './board.js';
-import { Connection } from './conn.js';
+import { Connection, peekIdentity } from './conn.js';
+import { Identities } from './identities.js';
 import { h, replaceChildren, announce } from './dom.js';
 import { friendly } from './errors.js';
 
@@ -23,7 +24,7 @@ async function showEventList() {
     if (!events.length) { box.append(h('p', null, 'No events yet.')); return; }
     box.append(h('ul', { class: 'cards' }, events.map((e) => h('li', { class: 'card' },
       h('h3', null, h('a', { href: `/e/${encodeURIComponent(e.slug)}` }, e.name || e.slug)),
-      h('p', { class: 'meta' }, `${e.slug} · ${e.timezone || ''}`),
+      h('p', { class: 'meta' }, `${e.slug} · ${e.timezone || ''}${e.visibility === 'participants' ? ' · participants only' : ''}`),
       h('p', null, h('a', { href: `/lobby/${encodeURIComponent(e.slug)}` }, 'Lobby display'))))));
   } catch (err) {
     box.append(h('p', { class: 'error' }, `Could not load the events (${err.message}). Reload to try again.`));
@@ -36,21 +37,27 @@ let ui;
 
 function startApp(slug) {
   const store = new Store(slug);
-  const secretKey = `boardwalk:${slug}:secret`;
-  const nameKey = `boardwalk:${slug}:name`;
-  const meKey = `boardwalk:${slug}:me`;
   const removedKey = `boardwalk:${slug}:removed`;
+  const ids = new Identities(slug);
   ui = {
-    slug, store, secretKey, nameKey, meKey, removedKey,
-    secret: safeGet(secretKey),
-    pendingCode: null,
+    slug, store, ids, removedKey,
+    secret: ids.active() ? ids.active().secret : null, // the active identity's secret
+    pendingJoin: null,      // {code} or {invite} from an organizer link / invitation: the next join uses it
     pendingTicket: null,    // from a #ticket=CODE link: prefills the ticket field
-    me: null,               // participant id once joined / authenticated
+    ticketNeeded: false,    // the server said ticket_required (the board may not be readable yet)
+    ask: null,              // a link that would change who this device is: asked first (askPanel)
+    leftFor: null,          // secret of the identity set aside while a new one joins (Cancel returns to it)
+    meId: null,             // participant id once joined / authenticated
+    self: null,             // {id, name, role} of the active identity (plain attendees are not on the board)
+    me: emptyMe(),          // {votes, projects}: this participant's own votes and sprint sign-ups
+    orgPeople: null,        // organizer view: every participant, from list_participants
+    attendees: new Map(),   // project id -> [{id, name}] from project_attendees (maintainers, organizers)
     ident: safeGet(removedKey) ? 'removed' : 'unknown', // unknown | need_name | joined | removed | auth_failed
     authedWs: null,
     errors: new Map(),      // action key -> message shown next to the action
     busy: new Set(),
     choice: new Map(),      // select key -> chosen value (survives re-render)
+    shown: new Map(),       // key -> {label, url, note}: links shown once (invitation, organizer code)
     day: null,
     sprintDay: null,
     mode: window.matchMedia('(min-width: 720px)').matches ? 'grid' : 'list',
@@ -67,15 +74,27 @@ function startApp(slug) {
   const conn = new Connection({
     slug, store,
     onStatus: showStatus,
-    onReady: identify,
+    beforeSubscribe: identify,
+    onReady() {
+      // Lists only organizers / maintainers may read: refresh what may have changed while away.
+      if (ui.orgPeople) refreshOrgPeople(true);
+      for (const id of ui.attendees.keys()) refreshAttendees(id, true);
+    },
+    onNotJoined() {
+      // A participants-only event: nothing of the board may be shown before joining.
+      store.board = null;
+      store.seq = 0;
+      if (ui.ident !== 'removed' && ui.ident !== 'auth_failed') ui.ident = 'need_name';
+      scheduleRender();
+    },
     onClose(ev) {
       if (ev.code === 1008 && /removed by an organizer/i.test(ev.reason || '')) markRemoved();
     },
   });
   ui.conn = conn;
-  window.boardwalk = { store, conn }; // for debugging and the e2e tests
+  window.boardwalk = { store, conn, get me() { return ui.me; }, get self() { return ui.self; }, ids };
   store.onChange((ch) => {
-    if (ch && ch.kind === 'participant_removed' && ui.me !== null && ch.participant_id === ui.me) markRemoved();
+    if (ch && ch.kind) followChange(ch);
     scheduleRender();
   });
   window.addEventListener('hashchange', () => { readHashSecrets(); scheduleRender(true); });
@@ -88,16 +107,44 @@ function startApp(slug) {
 function safeGet(k) { try { return localStorage.getItem(k); } catch { return null; } }
 function safeSet(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch { /* private mode */ } }
 
+// What a public change means for this page beyond the board: our own role and `me`, and the
+// private lists (organizer's people list, a project's attendees) that need a refresh.
+function followChange(ch) {
+  applyChangeToMe(ui.me, ch);
+  const mine = ui.meId !== null;
+  if (mine && ch.kind === 'participant_removed' && ch.participant_id === ui.meId) { markRemoved(); return; }
+  if (mine && ch.kind === 'participant_role_set' && ch.participant_id === ui.meId) setOwnRole(ch.role);
+  if (mine && ch.participant && ch.participant.id === ui.meId && ch.participant.role) setOwnRole(ch.participant.role);
+  // Another organizer removed an organizer: say the old link stopped working (the one who
+  // removed them sees the new link from the ack instead).
+  const removing = [...ui.busy].some((k) => k.startsWith('remove:'));
+  if (ch.kind === 'participant_removed' && ch.organizer_code_rotated && isOrganizer() && !removing && !ui.shown.has('o-code')) {
+    ui.errors.set('o-code-note', 'An organizer was removed, so the organizer code changed: old organizer links no longer work. Rotate it here to get a link you can share.');
+  }
+  if (['participant_joined', 'participant_removed', 'participant_role_set', 'maintainer_added', 'project_created'].includes(ch.kind)) refreshOrgPeople();
+  if (ch.kind === 'project_joined' || ch.kind === 'project_left') refreshAttendees(ch.project_id);
+  if (ch.kind === 'participant_removed') for (const p of ch.projects || []) refreshAttendees(p.id);
+}
+
+function setOwnRole(role) {
+  if (!ui.self || ui.self.role === role) return;
+  ui.self.role = role;
+  if (ui.secret) ui.ids.update(ui.secret, { role });
+}
+
 // An organizer removed this person: forget the secret (it no longer works), stay on the
 // board read-only, and say so plainly instead of asking for a name or retrying auth.
 function markRemoved() {
   if (ui.ident === 'removed' && ui.secret === null) return;
+  if (ui.secret) ui.ids.forget(ui.secret);
   ui.secret = null;
-  ui.me = null;
+  ui.meId = null;
+  ui.self = null;
+  ui.me = emptyMe();
+  ui.orgPeople = null;
+  ui.attendees.clear();
   ui.ident = 'removed';
   ui.authedWs = null;
-  safeSet(ui.secretKey, null);
-  safeSet(ui.meKey, null);
   safeSet(ui.removedKey, '1');
   ui.errors.delete('join');
   announce('An organizer removed you from this event.');
@@ -109,29 +156,107 @@ function clearRemoved() {
   if (ui.ident === 'removed') ui.ident = 'unknown';
 }
 
-// #secret=… (personal link from another device), #code=… (organizer link) and #ticket=…
-// (a ticket link: prefills the ticket code). Each is removed from the address bar at once.
+function identityLabel(x) {
+  if (!x) return 'nobody';
+  const name = x.name || 'an unnamed identity';
+  return x.role && x.role !== 'attendee' ? `${name} (${x.role})` : name;
+}
+
+// #secret=… (a personal link), #code=… (organizer link), #invite=… (organizer invitation) and
+// #ticket=… (prefills the ticket code). Each is removed from the address bar at once. A link
+// that would make this device someone else never switches silently: it asks first (askPanel).
 function readHashSecrets() {
   const hash = location.hash.slice(1);
   if (!hash.includes('=')) return;
   const params = new URLSearchParams(hash);
+  const active = ui.ids.active();
+  const clean = () => history.replaceState(null, '', `${location.pathname}#/spaces`);
   if (params.get('secret')) {
-    clearRemoved();
-    ui.secret = params.get('secret');
-    safeSet(ui.secretKey, ui.secret);
-    ui.authedWs = null;
-    history.replaceState(null, '', `${location.pathname}#/spaces`);
-    if (ui.conn && ui.conn.subscribed) identify();
-  } else if (params.get('code')) {
-    clearRemoved();
-    ui.pendingCode = params.get('code');
-    history.replaceState(null, '', `${location.pathname}#/spaces`);
-    if (!ui.me || roleOf(ui.me) !== 'organizer') ui.ident = 'need_name';
+    const secret = params.get('secret');
+    clean();
+    if (!active || active.secret === secret) { useIdentity(secret); return; }
+    const known = ui.ids.find(secret);
+    ui.ask = { kind: 'secret', secret, state: known && known.name ? 'ready' : 'checking',
+               name: known ? known.name : null, role: known ? known.role : null };
+    peekIdentity(ui.slug, secret).then((p) => {
+      if (!ui.ask || ui.ask.secret !== secret) return;
+      Object.assign(ui.ask, { state: 'ready', name: p.name, role: p.role });
+      scheduleRender();
+    }, (e) => {
+      if (!ui.ask || ui.ask.secret !== secret) return;
+      ui.ask.state = e && e.code === 'bad_secret' ? 'invalid' : 'unknown';
+      scheduleRender();
+    });
+    focusKey('ask-stay');
+  } else if (params.get('code') || params.get('invite')) {
+    const link = params.get('code') ? { code: params.get('code') } : { invite: params.get('invite') };
+    clean();
+    if (active && ui.ident !== 'removed') {
+      ui.ask = Object.assign({ kind: link.code ? 'code' : 'invite' }, link);
+      focusKey('ask-stay');
+    } else {
+      clearRemoved();
+      ui.pendingJoin = link;
+      ui.ident = 'need_name';
+    }
   } else if (params.get('ticket')) {
     ui.pendingTicket = params.get('ticket');
-    history.replaceState(null, '', `${location.pathname}#/spaces`);
+    clean();
     if (ui.joinBox) ui.joinBox.prefill();
   }
+}
+
+// Make `secret` the active identity (the one before stays on the device) and sign in with it
+// on a fresh connection.
+function useIdentity(secret, known = {}) {
+  clearRemoved();
+  ui.ids.add(Object.assign({ secret }, known), true);
+  ui.secret = secret;
+  ui.pendingJoin = null;
+  ui.leftFor = null;
+  resetSelf();
+  ui.ident = 'unknown';
+  if (ui.conn) ui.conn.restart();
+  scheduleRender();
+}
+
+function resetSelf() {
+  ui.meId = null;
+  ui.self = null;
+  ui.me = emptyMe();
+  ui.orgPeople = null;
+  ui.attendees.clear();
+  ui.authedWs = null;
+  ui.shown.clear();
+}
+
+// Set the active identity aside (kept on the device) to join as a new one with a link.
+function joinAsNew(link) {
+  const active = ui.ids.active();
+  ui.leftFor = active ? active.secret : null;
+  ui.ids.deactivate();
+  ui.secret = null;
+  resetSelf();
+  ui.pendingJoin = link;
+  ui.ident = 'need_name';
+  if (ui.conn) ui.conn.restart();
+  scheduleRender();
+  focusKey('join-name');
+}
+
+// Forget the active identity on this device (after the user confirmed). The others stay.
+function forgetActive() {
+  const active = ui.ids.active();
+  if (!active) return;
+  ui.ids.forget(active.secret);
+  ui.secret = null;
+  resetSelf();
+  ui.choice.delete('forget');
+  ui.ident = 'need_name';
+  announce(`${active.name || 'This identity'} was forgotten on this device.`);
+  if (ui.conn) ui.conn.restart();
+  location.hash = '#/spaces';
+  scheduleRender(true);
 }
 
 function showStatus(status) {
@@ -139,7 +264,7 @@ function showStatus(status) {
   el.className = `conn conn-${status}`;
   const text = {
     online: 'Live', connecting: 'Connecting…', offline: 'Offline — reconnecting…',
-    not_found: 'No such event',
+    not_found: 'No such event', members_only: 'Participants only',
   }[status] || status;
   el.querySelector('.conn-text').textContent = text;
   if (status === 'not_found') {
@@ -149,82 +274,95 @@ function showStatus(status) {
   scheduleRender();
 }
 
-// After every (re)subscribe on a new socket: present our secret (auth), or ask for a name.
+// On every new socket, before `subscribe`: present the active identity's secret (auth), or
+// wait for a name. A participants-only event needs this order; it works for public ones too.
 async function identify() {
   const ws = ui.conn.ws;
   if (ui.authedWs === ws) return;
   ui.authedWs = ws;
+  const active = ui.ids.active();
+  ui.secret = active ? active.secret : null;
   if (!ui.secret) {
     if (ui.ident !== 'removed') ui.ident = 'need_name';
     scheduleRender();
     return;
   }
+  const secret = ui.secret;
   try {
-    const ack = await ui.conn.send({ type: 'auth', event: ui.slug, secret: ui.secret });
-    ui.me = ack.participant.id;
-    if (!ui.pendingCode) ui.ident = 'joined';
+    const ack = await ui.conn.send({ type: 'auth', event: ui.slug, secret });
+    if (ui.secret !== secret) return; // switched meanwhile
+    ui.meId = ack.participant.id;
+    ui.self = { id: ack.participant.id, name: ack.participant.name, role: ack.participant.role };
+    ui.me = normaliseMe(ack.me);
+    ui.ident = 'joined';
     ui.errors.delete('auth');
-    safeSet(ui.meKey, String(ack.participant.id));
-    safeSet(ui.nameKey, ack.participant.name);
+    ui.ids.update(secret, ui.self);
   } catch (e) {
+    if (ui.secret !== secret) return;
     if (e.code === 'bad_secret' || e.code === 'not_found') {
       // A revoked secret is bad_secret too: if the board says we were removed, say that.
-      const was = Number(safeGet(ui.meKey));
+      const was = active.id;
       const meP = was && B() ? find(B().participants, was) : null;
       if (meP && meP.removed) {
         markRemoved();
         return;
       }
+      ui.ids.forget(secret);
       ui.secret = null;
-      ui.me = null;
-      safeSet(ui.secretKey, null);
-      safeSet(ui.meKey, null);
+      resetSelf();
       ui.ident = 'need_name';
-      ui.errors.set('join', 'We could not recognise this device any more. Please pick your name again.');
+      ui.errors.set('join', `We could not recognise ${active.name ? `“${active.name}”` : 'this device'} any more (the link may have been revoked). Please pick your name again.`);
     } else if (e.code === 'too_many_connections' || e.code === 'rate_limited') {
-      // Not our fault and not permanent: say so, and try again on the next subscribe.
+      // Not our fault and not permanent: say so, and try again on a fresh connection later.
       ui.ident = 'auth_failed';
       ui.errors.set('auth', friendly(e));
-      ui.authedWs = null;
-      const ws = ui.conn.ws;
-      setTimeout(() => { if (ui.conn.ws === ws && ui.conn.subscribed && ui.authedWs === null) identify(); },
-        e.code === 'rate_limited' ? 3000 : 15000);
+      const wait = e.code === 'rate_limited' ? Math.max(3000, (e.retryAfter || 0) * 1000) : 15000;
+      setTimeout(() => { if (ui.conn.ws === ws && ui.secret === secret) ui.conn.restart(); }, wait);
     } else {
-      ui.authedWs = null; // try again on the next subscribe
+      ui.authedWs = null; // offline: try again on the next connection
     }
   }
   scheduleRender();
 }
 
 function needsTicket() {
-  return !ui.pendingCode && !!B() && B().event.join_mode === 'tickets';
+  if (ui.pendingJoin) return false;
+  if (ui.ticketNeeded) return true;
+  return !!B() && B().event.join_mode === 'tickets';
 }
 
 async function join(name, ticket) {
   const msg = { type: 'join', event: ui.slug, name };
-  if (ui.pendingCode) msg.code = ui.pendingCode;
+  const link = ui.pendingJoin;
+  if (link && link.code) msg.code = link.code;
+  else if (link && link.invite) msg.invite = link.invite;
   else if (needsTicket()) msg.ticket = ticket;
   ui.errors.delete('join');
   ui.busy.add('join');
   scheduleRender();
   try {
     const ack = await ui.conn.send(msg);
+    clearRemoved();
+    ui.ids.add({ secret: ack.secret, id: ack.participant.id, name: ack.participant.name, role: ack.participant.role }, true);
     ui.secret = ack.secret;
-    ui.me = ack.participant.id;
+    ui.meId = ack.participant.id;
+    ui.self = { id: ack.participant.id, name: ack.participant.name, role: ack.participant.role };
+    ui.me = normaliseMe(ack.me);
     ui.ident = 'joined';
     ui.authedWs = ui.conn.ws;
-    safeSet(ui.secretKey, ack.secret);
-    safeSet(ui.meKey, String(ack.participant.id));
-    safeSet(ui.nameKey, ack.participant.name);
-    const wasOrganizerLink = !!ui.pendingCode;
-    ui.pendingCode = null;
+    ui.pendingJoin = null;
     ui.pendingTicket = null;
+    ui.leftFor = null;
     announce(`Welcome, ${ack.participant.name}.`);
-    if (wasOrganizerLink && ack.participant.role === 'organizer') location.hash = '#/organize';
+    // A participants-only event: now that we joined, the board can be read.
+    if (!ui.conn.subscribed) ui.conn.subscribe();
+    if (link && ack.participant.role === 'organizer') location.hash = '#/organize';
   } catch (e) {
     let text = friendly(e);
-    if (e.code === 'bad_secret' && ui.pendingCode) text = 'This organizer link is not valid (any more). Ask for a fresh one, or clear the link to join as an attendee.';
+    if (e.code === 'bad_secret' && link && link.code) text = 'This organizer link is not valid (any more). Ask an organizer for a fresh one, or cancel it to join as an attendee.';
+    else if (e.code === 'bad_secret' && link && link.invite) text = 'This invitation is not valid or has been used already (each one works once). Ask an organizer for a new one.';
     else if (e.code === 'bad_secret' && msg.ticket !== undefined) text = 'That ticket code is not valid for this event. Check it (letters and digits as printed) and try again.';
+    if (e.code === 'ticket_required') ui.ticketNeeded = true;
     ui.errors.set('join', text);
     announce(text);
   } finally {
@@ -235,7 +373,7 @@ async function join(name, ticket) {
 
 // Run a command; the result (or the server's reason for refusing) is shown next to `key`.
 async function act(key, msg, okText) {
-  if (!ui.me) {
+  if (!ui.meId) {
     ui.errors.set(key, 'Join the event with your name first (top of the page).');
     scheduleRender();
     return null;
@@ -245,6 +383,8 @@ async function act(key, msg, okText) {
   scheduleRender();
   try {
     const ack = await ui.conn.request(msg);
+    // vote / unvote / join_project / leave_project answer with our own votes and sign-ups.
+    if (ack && ack.me) ui.me = normaliseMe(ack.me);
     if (okText) announce(okText);
     return ack;
   } catch (e) {
@@ -277,10 +417,11 @@ function setBusy(button, busy) {
 // ---------------------------------------------------------------- helpers on the board
 
 const B = () => ui.store.board;
-function roleOf(id) { const p = B() && find(B().participants, id); return p ? p.role : null; }
-function isOrganizer() { return ui.me !== null && roleOf(ui.me) === 'organizer'; }
-function canEditTopic(t) { return ui.me !== null && (t.convener === ui.me || isOrganizer()); }
-function canEditProject(p) { return ui.me !== null && (p.maintainers.includes(ui.me) || isOrganizer()); }
+function isOrganizer() { return ui.meId !== null && !!ui.self && ui.self.role === 'organizer'; }
+function votedFor(t) { return ui.meId !== null && ui.me.votes.includes(t.id); }
+function joinedProject(p) { return ui.meId !== null && ui.me.projects.includes(p.id); }
+function canEditTopic(t) { return ui.meId !== null && (t.convener === ui.meId || isOrganizer()); }
+function canEditProject(p) { return ui.meId !== null && (p.maintainers.includes(ui.meId) || isOrganizer()); }
 function tz() { return B().event.timezone || 'UTC'; }
 function roomName(id) { const r = find(B().rooms, id); return r ? r.name : `room ${id}`; }
 function cellLabel(t) {
@@ -288,6 +429,78 @@ function cellLabel(t) {
   return s ? `${roomName(t.room_id)}, ${dayLabel(s.day)} ${slotLabel(s, tz())}` : roomName(t.room_id);
 }
 function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
+
+// ---------------------------------------------------------------- private lists
+// The public board names only conveners and maintainers. Organizers read everyone with
+// list_participants, maintainers read who joined their project with project_attendees; both
+// are refreshed after changes that may alter them, at most once per REFRESH_MS per list.
+
+const REFRESH_MS = 1500;
+const refreshers = new Map(); // key -> {inflight, last, timer, again}
+
+function throttledRefresh(key, force, fn) {
+  let r = refreshers.get(key);
+  if (!r) { r = { inflight: false, last: 0, timer: null, again: false }; refreshers.set(key, r); }
+  if (r.inflight) { r.again = true; return; }
+  const wait = force ? 0 : r.last + REFRESH_MS - Date.now();
+  if (wait > 0) {
+    if (!r.timer) r.timer = setTimeout(() => { r.timer = null; throttledRefresh(key, true, fn); }, wait);
+    return;
+  }
+  clearTimeout(r.timer);
+  r.timer = null;
+  r.inflight = true;
+  r.last = Date.now();
+  fn().finally(() => {
+    r.inflight = false;
+    if (r.again) { r.again = false; throttledRefresh(key, false, fn); }
+  });
+}
+
+function loading(key) { const r = refreshers.get(key); return !!(r && (r.inflight || r.timer)); }
+
+function refreshOrgPeople(force = false) {
+  if (!isOrganizer() || !ui.conn || !ui.conn.subscribed) return;
+  throttledRefresh('org-people', force, async () => {
+    try {
+      const ack = await ui.conn.request({ type: 'list_participants' });
+      if (isOrganizer()) ui.orgPeople = Array.isArray(ack.participants) ? ack.participants : [];
+      ui.errors.delete('o-people');
+    } catch (e) {
+      ui.errors.set('o-people', friendly(e));
+    }
+    scheduleRender();
+  });
+}
+
+// `open`: the project page asks for the first time; otherwise only lists already shown refresh.
+function refreshAttendees(projectId, force = false, open = false) {
+  if (!open && !ui.attendees.has(projectId)) return;
+  if (ui.meId === null || !ui.conn || !ui.conn.subscribed) return;
+  const key = `pattend:${projectId}`;
+  throttledRefresh(key, force, async () => {
+    try {
+      const ack = await ui.conn.request({ type: 'project_attendees', project_id: projectId });
+      ui.attendees.set(projectId, Array.isArray(ack.attendees) ? ack.attendees : []);
+      ui.errors.delete(key);
+    } catch (e) {
+      ui.errors.set(key, friendly(e));
+    }
+    scheduleRender();
+  });
+}
+
+// Who joined a project, by name: only for its maintainers and organizers.
+function attendeeList(p) {
+  if (!canEditProject(p)) return null;
+  const list = ui.attendees.get(p.id);
+  const key = `pattend:${p.id}`;
+  if (!list) {
+    if (!loading(key) && !ui.errors.has(key)) refreshAttendees(p.id, true, true);
+    return ui.errors.has(key) ? errorFor(key) : h('p', { class: 'meta' }, 'Loading who joined…');
+  }
+  return list.length ? h('ul', { class: 'people', 'aria-label': 'Who joined' }, [...list].sort((x, y) => x.name.localeCompare(y.name)).map((x) => h('li', null, x.name))) : null;
+}
 
 // ---------------------------------------------------------------- rendering
 
@@ -320,18 +533,27 @@ function render() {
     if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
   document.getElementById('nav-organize').hidden = !isOrganizer();
+  const who = document.getElementById('whoami');
+  if (ui.self) {
+    who.hidden = false;
+    who.textContent = `You: ${identityLabel(ui.self)}`;
+  } else who.hidden = true;
+  if (!ui.joinBox) { ui.joinBox = joinPanel(); ui.askBox = askPanel(); }
   if (!b) {
-    if (!main.querySelector('.loading')) main.replaceChildren(h('p', { class: 'loading' }, 'Loading the board…'));
+    ui.current = null;
+    if (ui.conn && ui.conn.status === 'members_only') {
+      // Participants only: no board before joining; the join form (and any question) only.
+      if (main.firstChild !== ui.askBox.el || main.lastChild !== ui.joinBox.el || main.children.length !== 2) main.replaceChildren(ui.askBox.el, ui.joinBox.el);
+      ui.askBox.update();
+      ui.joinBox.update();
+      return;
+    }
+    if (!main.querySelector('.loading')) main.replaceChildren(ui.askBox.el, h('p', { class: 'loading' }, 'Loading the board…'));
+    ui.askBox.update();
     return;
   }
   document.getElementById('title').textContent = b.event.name;
   document.title = `${b.event.name} · boardwalk`;
-  const who = document.getElementById('whoami');
-  if (ui.me !== null) {
-    const meP = find(b.participants, ui.me);
-    who.hidden = false;
-    who.textContent = meP ? `You: ${meP.name}${meP.role !== 'attendee' ? ` (${meP.role})` : ''}` : '';
-  } else who.hidden = true;
 
   const key = r.name === 'project' ? `project/${r.id}` : r.name;
   let view = ui.views.get(key);
@@ -343,9 +565,8 @@ function render() {
   const changedView = ui.current !== view;
   if (changedView) {
     ui.current = view;
-    const joinBox = joinPanel();
-    main.replaceChildren(joinBox.el, view.el);
-    ui.joinBox = joinBox;
+    main.replaceChildren(ui.askBox.el, ui.joinBox.el, view.el);
+    if (r.name === 'organize') refreshOrgPeople();
     if (forceMount && document.activeElement !== main && document.readyState === 'complete' && location.hash) {
       // Moving between sections: put focus on the new section heading for screen readers.
       const h2 = view.el.querySelector('h2');
@@ -353,14 +574,72 @@ function render() {
     }
   }
   forceMount = false;
+  ui.askBox.update();
   ui.joinBox.update();
   view.update();
+}
+
+// ---- asked before this device becomes someone else: a personal link of another identity,
+// or an organizer link / invitation while already signed in (which would join a new person).
+function askPanel() {
+  const heading = h('h2', { id: 'ask-h' }, 'Switch identity?');
+  const body = h('div');
+  const el = h('section', { class: 'card ask', role: 'group', 'aria-labelledby': 'ask-h', hidden: true }, heading, body);
+  return {
+    el,
+    update() {
+      const a = ui.ask;
+      el.hidden = !a;
+      if (!a) { body.replaceChildren(); return; }
+      const current = ui.self || ui.ids.active();
+      const stay = btn('ask-stay', `Stay ${current && current.name ? current.name : 'as you are'}`, () => {
+        ui.ask = null;
+        announce(`You are still ${identityLabel(current)}.`);
+        scheduleRender();
+      }, { class: 'secondary' });
+      const parts = [h('p', null, 'This device is signed in as ', h('strong', { class: 'ask-current' }, identityLabel(current)), '.')];
+      if (a.kind === 'secret') {
+        heading.textContent = 'Switch to another identity?';
+        const other = a.state === 'ready' ? identityLabel({ name: a.name, role: a.role })
+          : a.state === 'checking' ? 'a different identity (checking whose…)' : 'a different identity';
+        if (a.state === 'invalid') {
+          parts.push(h('p', { class: 'error' }, 'The personal link you opened is not valid (any more), so nothing changes.'),
+            h('div', { class: 'row' }, btn('ask-stay', 'OK', () => { ui.ask = null; scheduleRender(); })));
+        } else {
+          parts.push(h('p', null, 'The personal link you opened belongs to ', h('strong', { class: 'ask-other' }, other), '.'),
+            h('p', { class: 'meta' }, `Switching keeps ${current && current.name ? current.name : 'the current identity'} on this device: you can switch back under My day.`),
+            h('div', { class: 'row' },
+              btn('ask-switch', a.state === 'ready' ? `Switch to ${a.name}` : 'Switch to the other identity', () => {
+                const known = a.state === 'ready' ? { name: a.name, role: a.role } : {};
+                const secret = a.secret;
+                ui.ask = null;
+                useIdentity(secret, known);
+                announce('Switched identity.');
+              }),
+              stay));
+        }
+      } else {
+        const what = a.kind === 'code' ? 'an organizer link' : 'an organizer invitation';
+        heading.textContent = 'Become an organizer as a new identity?';
+        parts.push(h('p', null, `You opened ${what}. Using it joins this event as a new person with its own name and makes that person an organizer. `,
+          current && current.name ? `${current.name} stays on this device: you can switch back under My day.` : ''),
+        h('div', { class: 'row' },
+          btn('ask-new', 'Become organizer as a new identity', () => {
+            const link = a.kind === 'code' ? { code: a.code } : { invite: a.invite };
+            ui.ask = null;
+            joinAsNew(link);
+          }),
+          stay));
+      }
+      replaceChildren(body, parts);
+    },
+  };
 }
 
 // ---- the join panel (name form; organizer link; ticket code; removed / auth problems)
 function joinPanel() {
   const input = h('input', { id: 'join-name', name: 'name', autocomplete: 'nickname', maxlength: 60, required: true,
-                             value: safeGet(ui.nameKey) || '' });
+                             'data-key': 'join-name' });
   const ticket = h('input', { id: 'join-ticket', name: 'ticket', autocomplete: 'off', autocapitalize: 'off',
                               spellcheck: 'false', maxlength: 200, 'aria-describedby': 'join-ticket-note',
                               value: ui.pendingTicket || '' });
@@ -385,16 +664,21 @@ function joinPanel() {
   h('div', { class: 'row' }, input), ticketBox, h('div', { class: 'row' }, button));
   const heading = h('h2', { id: 'join-h' }, 'Join this event');
   const removedBox = h('div', { class: 'removed', role: 'alert' });
-  const el = h('section', { class: 'card joinbox', 'aria-labelledby': 'join-h' }, heading, note, removedBox, form, err);
+  const membersNote = h('p', { class: 'note members-only' });
+  const others = h('div', { class: 'others' });
+  const el = h('section', { class: 'card joinbox', 'aria-labelledby': 'join-h' }, heading, membersNote, note, removedBox, form, err, others);
   return {
     el,
     prefill() { if (ui.pendingTicket) ticket.value = ui.pendingTicket; },
     update() {
       const removed = ui.ident === 'removed';
       const authProblem = ui.ident === 'auth_failed' && ui.errors.has('auth');
-      el.hidden = !removed && !authProblem && ui.ident !== 'need_name' && !(ui.pendingCode && !isOrganizer());
-      if (ui.ident === 'unknown' && !ui.pendingCode) el.hidden = true;
+      const membersOnly = ui.conn.status === 'members_only' && !ui.self;
+      el.hidden = !removed && !authProblem && !membersOnly && ui.ident !== 'need_name' && !ui.pendingJoin;
+      if (ui.ident === 'unknown' && !ui.pendingJoin && !membersOnly) el.hidden = true;
       heading.textContent = removed ? 'You were removed from this event' : authProblem ? 'Could not sign you in' : 'Join this event';
+      membersNote.hidden = !membersOnly || authProblem;
+      membersNote.textContent = 'This event is for participants only: join with your name, or open your personal link, to see the board.';
       form.hidden = removed || authProblem;
       if (removed) {
         note.textContent = '';
@@ -403,15 +687,28 @@ function joinPanel() {
             h('p', null, 'You can still read the board. If you think this is a mistake, talk to an organizer.'));
         }
       } else removedBox.replaceChildren();
+      // Identities this device still holds (set aside earlier): continue as one of them.
+      const kept = ui.ids.all().filter((x) => !x.active);
+      const cancel = ui.leftFor && ui.ids.find(ui.leftFor);
+      replaceChildren(others, !ui.self && kept.length ? [
+        h('p', null, cancel ? 'Or keep being who you were on this device:' : 'Or continue as someone this device knows:'),
+        h('div', { class: 'row' }, kept.map((x, i) => btn(`continue:${i}`, `Continue as ${identityLabel(x)}`, () => {
+          announce(`You are ${identityLabel(x)} again.`);
+          useIdentity(x.secret);
+        }, { class: 'secondary' }))),
+      ] : null);
       if (authProblem) { note.textContent = ''; replaceChildren(err, errorFor('auth')); return; }
       if (removed) { replaceChildren(err, null); return; }
-      note.textContent = ui.pendingCode
+      const link = ui.pendingJoin;
+      note.textContent = link && link.code
         ? 'You opened an organizer link: joining here makes you an organizer of this event.'
-        : 'No account or password: pick the name people will see. This device remembers you.';
+        : link && link.invite
+          ? 'You opened an organizer invitation: joining here makes you an organizer of this event (each invitation works once).'
+          : 'No account or password: pick the name people will see. This device remembers you.';
       ticketBox.hidden = !needsTicket();
       ticket.required = needsTicket();
-      setBusy(button, ui.busy.has('join') || ui.conn.status !== 'online');
-      button.textContent = ui.pendingCode ? 'Join as organizer' : 'Join';
+      setBusy(button, ui.busy.has('join') || (ui.conn.status !== 'online' && ui.conn.status !== 'members_only'));
+      button.textContent = link ? 'Join as organizer' : 'Join';
       replaceChildren(err, errorFor('join'));
     },
   };
@@ -482,7 +779,7 @@ VIEWS.spaces = () => {
     }
     // status lines: budget and locks
     const lines = [];
-    if (ui.me !== null && b.event.vote_cap > 0) {
+    if (ui.meId !== null && b.event.vote_cap > 0) {
       const left = Math.max(0, b.event.vote_cap - votesUsed(b, ui.me));
       lines.push(h('p', { class: 'budget', id: 'budget' }, `Votes left: ${left} of ${b.event.vote_cap}`));
     }
@@ -529,10 +826,10 @@ VIEWS.spaces = () => {
 // Topics this person could put into a free cell.
 function claimCandidates() {
   const b = B();
-  if (ui.me === null) return [];
+  if (ui.meId === null) return [];
   // Own topics first, unscheduled before scheduled (moving), then by votes.
   return b.topics.filter((t) => (t.state === 'proposed' || t.state === 'scheduled') && canEditTopic(t))
-    .sort((x, y) => (y.convener === ui.me) - (x.convener === ui.me)
+    .sort((x, y) => (y.convener === ui.meId) - (x.convener === ui.meId)
       || (x.state === 'scheduled') - (y.state === 'scheduled') || byVotes(x, y));
 }
 
@@ -544,8 +841,8 @@ function cellContent(room, slot) {
   if (t) {
     parts.push(h('a', { class: 'cell-topic', href: `#topic-${t.id}`, 'data-key': `celltopic:${t.id}`,
       onclick: (e) => { e.preventDefault(); showTopic(t.id); } }, t.title));
-    parts.push(h('span', { class: 'votes' }, ` · ${plural(t.voters.length, 'vote', 'votes')}`));
-    if (t.convener === ui.me) parts.push(h('span', { class: 'tag' }, ' (yours)'));
+    parts.push(h('span', { class: 'votes' }, ` · ${plural(t.votes, 'vote', 'votes')}`));
+    if (t.convener === ui.meId) parts.push(h('span', { class: 'tag' }, ' (yours)'));
   } else {
     parts.push(h('span', { class: 'free' }, 'Free'));
     const cands = claimCandidates();
@@ -626,7 +923,7 @@ function selectedTopic() {
 
 function topicCard(t, opts = {}) {
   const b = B();
-  const voted = ui.me !== null && t.voters.includes(ui.me);
+  const voted = votedFor(t);
   const vkey = `vote:${t.id}`;
   const actions = [];
   if (t.state === 'proposed' || t.state === 'scheduled') {
@@ -660,9 +957,9 @@ function topicCard(t, opts = {}) {
   return h('article', { class: `topic card state-${t.state}`, id: `topic-${t.id}`, tabindex: -1, 'aria-labelledby': `tt-${t.id}` },
     h('h4', { id: `tt-${t.id}`, class: 'topic-title' }, t.title),
     h('p', { class: 'meta' },
-      h('span', { class: 'count' }, plural(t.voters.length, 'vote', 'votes')),
+      h('span', { class: 'count' }, plural(t.votes, 'vote', 'votes')),
       ` · by ${participantName(b, t.convener)}`,
-      t.convener === ui.me ? ' (you)' : '',
+      t.convener === ui.meId ? ' (you)' : '',
       t.state === 'scheduled' ? ` · ${cellLabel(t)}` : '',
       t.state === 'hidden' ? ' · hidden by organizers' : ''),
     t.description ? h('p', { class: 'desc' }, t.description) : null,
@@ -687,7 +984,7 @@ const LEVELS = { any: 'Any level', beginner: 'Beginner', intermediate: 'Intermed
 
 function moreWanted(p) {
   if (p.capacity === null || p.capacity === undefined) return 'open to anyone';
-  const n = p.capacity - p.attendees.length;
+  const n = p.capacity - p.attendee_count;
   return n > 0 ? `${n} more wanted` : 'full';
 }
 
@@ -742,7 +1039,7 @@ VIEWS.sprints = () => {
 };
 
 function projectCard(p) {
-  const mine = p.attendees.includes(ui.me);
+  const mine = joinedProject(p);
   return h('article', { class: 'card project', 'aria-labelledby': `pn-${p.id}` },
     h('h3', { id: `pn-${p.id}` }, h('a', { href: `#/project/${p.id}`, 'data-key': `plink:${p.id}` }, p.name)),
     h('p', { class: 'meta' }, LEVELS[p.level] || p.level,
@@ -751,7 +1048,7 @@ function projectCard(p) {
       mine ? h('span', { class: 'badge ok' }, '✓ you joined') : null),
     p.skills.length ? h('p', { class: 'skills' }, 'Help wanted: ', p.skills.join(', ')) : null,
     h('ul', { class: 'tables' }, p.days.map((d) => h('li', null, `${dayLabel(d)}: ${tableText(p, d)}`))),
-    h('p', { class: 'meta' }, `${plural(p.attendees.length, 'person', 'people')} joined · ${moreWanted(p)}`));
+    h('p', { class: 'meta' }, `${plural(p.attendee_count, 'person', 'people')} joined · ${moreWanted(p)}`));
 }
 
 VIEWS.project = (r) => {
@@ -764,7 +1061,7 @@ VIEWS.project = (r) => {
     const b = B();
     const p = find(b.projects, r.id);
     if (!p) { replaceChildren(body, h('h2', { id: 'proj-h' }, 'Project not found')); return; }
-    const joined = ui.me !== null && p.attendees.includes(ui.me);
+    const joined = joinedProject(p);
     const jkey = `pjoin:${p.id}`;
     const parts = [
       h('h2', { id: 'proj-h' }, p.name),
@@ -779,8 +1076,8 @@ VIEWS.project = (r) => {
         : h('p', null, 'No sprint days chosen yet.'),
       h('h3', null, 'People'),
       h('p', null, 'Maintainers: ', p.maintainers.map((id) => participantName(b, id)).join(', ') || 'none'),
-      h('p', { id: 'joined-count' }, `${plural(p.attendees.length, 'person', 'people')} joined · ${moreWanted(p)}`),
-      p.attendees.length ? h('ul', { class: 'people' }, p.attendees.map((id) => h('li', null, participantName(b, id)))) : null,
+      h('p', { id: 'joined-count' }, `${plural(p.attendee_count, 'person', 'people')} joined · ${moreWanted(p)}`),
+      attendeeList(p),
     ];
     if (p.state === 'active') {
       parts.push(h('div', { class: 'actions' }, btn(jkey, joined ? 'Leave this project' : 'Join this project',
@@ -829,7 +1126,18 @@ function maintainerTools(p) {
         current ? btn(`${key}:rel`, 'Release', () => act(key, { type: 'release_table', project_id: p.id, day: d }, 'Table released.'), { class: 'secondary' }) : null),
       errorFor(key)));
   }
-  const others = b.participants.filter((x) => !p.maintainers.includes(x.id)).sort((x, y) => x.name.localeCompare(y.name));
+  // Who can be added: an organizer picks from everyone (list_participants), a maintainer from
+  // the people who joined the project (project_attendees); the public board lists neither.
+  const pool = isOrganizer() ? ui.orgPeople : ui.attendees.get(p.id) || null;
+  const others = (pool || []).filter((x) => !p.maintainers.includes(x.id) && !x.removed && x.role !== 'display')
+    .sort((x, y) => x.name.localeCompare(y.name));
+  if (!pool) {
+    box.append(h('p', { class: 'meta' }, 'Loading the people you can add as co-maintainers…'));
+    if (isOrganizer()) { if (!loading('org-people')) refreshOrgPeople(); } else if (!loading(`pattend:${p.id}`)) refreshAttendees(p.id, false, true);
+  } else if (!others.length) {
+    box.append(h('p', { class: 'meta' }, isOrganizer() ? 'Nobody else to add as a co-maintainer yet.'
+      : 'Co-maintainers are picked from the people who joined this project: nobody to add yet.'));
+  }
   if (others.length) {
     const mkey = `maint:${p.id}`;
     const sel = h('select', { id: `msel-${p.id}`, 'data-key': `msel:${p.id}`, onchange: (e) => ui.choice.set(mkey, e.target.value) },
@@ -930,12 +1238,12 @@ VIEWS.me = () => {
   const el = h('section', { class: 'view', 'aria-labelledby': 'me-h' }, h('h2', { id: 'me-h' }, 'My day'), body);
   return { el, update() {
     const b = B();
-    if (ui.me === null) { replaceChildren(body, h('p', null, 'Join the event to see your own agenda here.')); return; }
+    if (ui.meId === null) { replaceChildren(body, h('p', null, 'Join the event to see your own agenda here.'), deviceCard()); return; }
     const items = [];   // {day, start, el}
     const later = [];
     for (const t of b.topics) {
-      const mine = t.convener === ui.me;
-      const voted = t.voters.includes(ui.me);
+      const mine = t.convener === ui.meId;
+      const voted = votedFor(t);
       if (!mine && !voted) continue;
       if (t.state !== 'proposed' && t.state !== 'scheduled') continue;
       const why = mine ? 'you convene' : 'you voted';
@@ -948,12 +1256,12 @@ VIEWS.me = () => {
           continue;
         }
       }
-      later.push(h('li', null, h('strong', null, t.title), h('span', { class: 'meta' }, ` · not scheduled yet · ${why} · ${plural(t.voters.length, 'vote', 'votes')}`)));
+      later.push(h('li', null, h('strong', null, t.title), h('span', { class: 'meta' }, ` · not scheduled yet · ${why} · ${plural(t.votes, 'vote', 'votes')}`)));
     }
     for (const p of b.projects) {
       if (p.state === 'withdrawn') continue;
-      const maint = p.maintainers.includes(ui.me);
-      if (!maint && !p.attendees.includes(ui.me)) continue;
+      const maint = p.maintainers.includes(ui.meId);
+      if (!maint && !joinedProject(p)) continue;
       for (const d of p.days) {
         items.push({ day: d, start: `${d}T99`, el: h('li', { class: 'agenda-item' },
           h('span', { class: 'when' }, 'Sprint'), ' ', h('a', { href: `#/project/${p.id}` }, p.name),
@@ -967,7 +1275,7 @@ VIEWS.me = () => {
     if (!items.length && !later.length) parts.push(h('p', null, 'Nothing yet: vote for topics, propose one, or join a sprint project.'));
     for (const [d, els] of [...byDay.entries()].sort()) parts.push(h('h3', null, dayLabel(d)), h('ul', { class: 'agenda' }, els));
     if (later.length) parts.push(h('h3', null, 'Not scheduled yet'), h('ul', { class: 'agenda' }, later));
-    parts.push(personalLink());
+    parts.push(personalLink(), deviceCard());
     replaceChildren(body, parts);
   } };
 };
@@ -982,6 +1290,41 @@ function personalLink() {
       btn('copy-link', 'Copy', async () => {
         try { await navigator.clipboard.writeText(url); announce('Link copied.'); } catch { input.select(); }
       })));
+}
+
+// The identities this device holds for this event: switch between them, or forget the
+// active one (sign out) after a confirmation that says what cannot be undone.
+function deviceCard() {
+  const all = ui.ids.all();
+  if (!all.length) return null;
+  const active = ui.ids.active();
+  const items = all.map((x, i) => h('li', { class: 'identity' },
+    h('strong', null, identityLabel(x)),
+    x.active ? h('span', { class: 'badge ok' }, '✓ active on this device') : ' ',
+    x.active ? null : btn(`switch:${i}`, `Switch to ${x.name || 'this identity'}`, () => {
+      announce(`You are ${identityLabel(x)} now.`);
+      useIdentity(x.secret);
+    }, { class: 'secondary small' })));
+  const parts = [h('h3', { id: 'device-h' }, 'This device'),
+    h('p', { class: 'meta' }, 'The identities this device holds for this event. Switching keeps the others here.'),
+    h('ul', { class: 'plain identities' }, items)];
+  if (active) {
+    const name = active.name || 'this identity';
+    if (ui.choice.get('forget') === 'confirm') {
+      parts.push(h('div', { class: 'confirm', role: 'group', 'aria-label': `Confirm forgetting ${name} on this device` },
+        h('p', null, `Forget ${name} on this device? This cannot be undone unless you kept your personal link (“Continue on another device” above): without it this device cannot become ${name} again. Other devices where ${name} is signed in stay signed in, and what ${name} proposed, voted for and joined stays on the board.`),
+        h('div', { class: 'row' },
+          btn('forget', `Yes, forget ${name} here`, forgetActive, { class: 'danger' }),
+          btn('forget:cancel', 'Cancel', () => { ui.choice.delete('forget'); scheduleRender(); focusKey('forget:ask'); }, { class: 'secondary' }))));
+    } else {
+      parts.push(h('div', { class: 'actions' }, btn('forget:ask', 'Sign out / forget this device', () => {
+        ui.choice.set('forget', 'confirm');
+        scheduleRender();
+        focusKey('forget');
+      }, { class: 'secondary danger' })));
+    }
+  }
+  return h('section', { class: 'card device', 'aria-labelledby': 'device-h' }, parts);
 }
 
 // ---------------------------------------------------------------- organizer
@@ -1052,6 +1395,7 @@ function organizerForms() {
   const projectsBox = h('div');
   const filter = h('input', { id: 'o-pfilter', type: 'search', placeholder: 'Filter by name', oninput: (e) => { ui.roleFilter = e.target.value; scheduleRender(); } });
   const peopleBox = h('div');
+  const peopleCode = h('div', { 'aria-live': 'polite' });
   const links = h('p');
 
   // Joining: open or ticket-only, and read-only display links for lobby screens.
@@ -1095,8 +1439,54 @@ function organizerForms() {
   h('label', { for: 'o-dname' }, 'Screen name (optional)'), dName,
   h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-display' }, 'Create lobby display link')));
 
+  // Who may read the board, and how much one person may add.
+  const visPublic = h('input', { type: 'radio', name: 'o-vis', id: 'o-vis-public', value: 'public' });
+  const visMembers = h('input', { type: 'radio', name: 'o-vis', id: 'o-vis-participants', value: 'participants' });
+  const visErr = h('div');
+  let visSeen = null;
+  const visForm = h('form', { class: 'stack', onsubmit: (e) => {
+    e.preventDefault();
+    const visibility = visMembers.checked ? 'participants' : 'public';
+    act('o-vis', { type: 'set_visibility', visibility }, visibility === 'public' ? 'The board is public now.' : 'Only participants can read the board now.');
+  } },
+  h('fieldset', null, h('legend', null, 'Who can read the board'),
+    h('div', { class: 'check' }, visPublic, h('label', { for: 'o-vis-public' }, 'Public: anyone with the address (vote counts only, never who voted)')),
+    h('div', { class: 'check' }, visMembers, h('label', { for: 'o-vis-participants' }, 'Participants only: people who joined, and lobby screens with a display link'))),
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-vis' }, 'Save visibility')));
+  const topicCap = h('input', { id: 'o-topic-cap', type: 'number', min: 0, max: 100, inputmode: 'numeric' });
+  const projectCap = h('input', { id: 'o-project-cap', type: 'number', min: 0, max: 100, inputmode: 'numeric' });
+  const capsErr = h('div');
+  const capsForm = h('form', { class: 'stack', onsubmit: (e) => {
+    e.preventDefault();
+    act('o-caps', { type: 'set_caps', topic_cap: Number(topicCap.value || 0), project_cap: Number(projectCap.value || 0) }, 'Limits saved.');
+  } },
+  h('div', { class: 'row' },
+    h('div', { class: 'field' }, h('label', { for: 'o-topic-cap' }, 'Topics per person (0 = no limit)'), topicCap),
+    h('div', { class: 'field' }, h('label', { for: 'o-project-cap' }, 'Projects per person (0 = no limit)'), projectCap)),
+  h('p', { class: 'meta' }, 'Counts live topics (proposed, scheduled or hidden) and active or hidden projects. Organizers have no limit.'),
+  h('div', { class: 'row' }, h('button', { type: 'submit', 'data-key': 'o-caps' }, 'Save limits')));
+
+  // Organizer links: single-use invitations, and rotating the reusable organizer code.
+  const inviteErr = h('div');
+  const inviteResult = h('div', { 'aria-live': 'polite' });
+  const inviteBtn = btn('o-invite', 'Create organizer invitation', async () => {
+    const ack = await act('o-invite', { type: 'create_invitation' }, 'Invitation created.');
+    if (!ack) return;
+    ui.shown.set('o-invite', { label: 'Invitation link (works once)', url: `${location.origin}/e/${encodeURIComponent(ui.slug)}#invite=${encodeURIComponent(ack.code)}`,
+      note: 'Shown once: the server keeps only a fingerprint of it. Send it to one person; opening it lets them join as an organizer, then it stops working.' });
+    scheduleRender();
+    focusKey('o-invite-link');
+  });
+  const codeErr = h('div');
+  const codeResult = h('div', { 'aria-live': 'polite' });
+  const codeBox = h('div');
+
   const el = h('div', { class: 'org' },
     h('section', { class: 'card', 'aria-labelledby': 'o-set-h' }, h('h3', { id: 'o-set-h' }, 'Voting and locks'), capForm, capErr, lockForm, lockErr, links),
+    h('section', { class: 'card', 'aria-labelledby': 'o-access-h' }, h('h3', { id: 'o-access-h' }, 'Access and limits'), visForm, visErr, capsForm, capsErr),
+    h('section', { class: 'card', 'aria-labelledby': 'o-links-h' }, h('h3', { id: 'o-links-h' }, 'Organizer links'),
+      h('p', null, 'Invite another organizer with a link that works once. The reusable organizer link can be replaced at any time: the old one stops working.'),
+      h('div', { class: 'row' }, inviteBtn), inviteErr, inviteResult, codeBox, codeErr, codeResult),
     h('section', { class: 'card', 'aria-labelledby': 'o-join-h' }, h('h3', { id: 'o-join-h' }, 'Joining and lobby screens'),
       modeForm, modeErr, h('h4', null, 'Lobby display link'), displayForm, dErr, dResult),
     h('section', { class: 'card', 'aria-labelledby': 'o-rooms-h' }, h('h3', { id: 'o-rooms-h' }, 'Rooms and sprint tables'), roomList, roomForm, roomErr),
@@ -1104,7 +1494,7 @@ function organizerForms() {
     h('section', { class: 'card', 'aria-labelledby': 'o-topics-h' }, h('h3', { id: 'o-topics-h' }, 'Moderate topics'), topicsBox),
     h('section', { class: 'card', 'aria-labelledby': 'o-proj-h' }, h('h3', { id: 'o-proj-h' }, 'Moderate sprint projects'), projectsBox),
     h('section', { class: 'card', 'aria-labelledby': 'o-people-h' }, h('h3', { id: 'o-people-h' }, 'People and roles'),
-      h('label', { for: 'o-pfilter' }, 'Find a person'), filter, peopleBox));
+      peopleCode, h('label', { for: 'o-pfilter' }, 'Find a person'), filter, peopleBox));
 
   return { el, update() {
     const b = B();
@@ -1117,6 +1507,30 @@ function organizerForms() {
     replaceChildren(slotErr, errorFor('o-slot'));
     replaceChildren(modeErr, errorFor('o-mode'));
     replaceChildren(dErr, errorFor('o-display'));
+    replaceChildren(visErr, errorFor('o-vis'));
+    replaceChildren(capsErr, errorFor('o-caps'));
+    replaceChildren(inviteErr, errorFor('o-invite'));
+    replaceChildren(codeErr, errorFor('o-code'), errorFor('o-code-note'));
+    const vis = b.event.visibility || 'public';
+    if (visSeen !== vis && !ui.busy.has('o-vis')) { visPublic.checked = vis === 'public'; visMembers.checked = vis === 'participants'; visSeen = vis; }
+    if (document.activeElement !== topicCap && !ui.busy.has('o-caps')) topicCap.value = b.event.topic_cap ?? 0;
+    if (document.activeElement !== projectCap && !ui.busy.has('o-caps')) projectCap.value = b.event.project_cap ?? 0;
+    replaceChildren(inviteResult, shownLink('o-invite'));
+    const codeShown = ui.shown.get('o-code');
+    replaceChildren(codeResult, codeShown && codeShown.where !== 'people' ? shownLink('o-code') : null);
+    replaceChildren(peopleCode, codeShown && codeShown.where === 'people' ? shownLink('o-code') : null);
+    replaceChildren(codeBox, ui.choice.get('o-rotate') === 'confirm'
+      ? h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm replacing the organizer link' },
+        h('p', null, 'Replace the organizer link? Everyone who has the old one can no longer use it to become an organizer (organizers who already joined stay organizers).'),
+        h('div', { class: 'row' },
+          btn('o-rotate', 'Yes, replace it', async () => {
+            const ack = await act('o-code', { type: 'rotate_organizer_code' }, 'New organizer link created.');
+            ui.choice.delete('o-rotate');
+            if (ack && ack.code) { ui.errors.delete('o-code-note'); showOrganizerCode(ack.code, 'links', 'The old organizer link no longer works.'); }
+            scheduleRender();
+          }, { class: 'danger' }),
+          btn('o-rotate:cancel', 'Cancel', () => { ui.choice.delete('o-rotate'); scheduleRender(); focusKey('o-rotate:ask'); }, { class: 'secondary' })))
+      : h('div', { class: 'row' }, btn('o-rotate:ask', 'Replace the organizer link', () => { ui.choice.set('o-rotate', 'confirm'); scheduleRender(); focusKey('o-rotate'); }, { class: 'secondary' })));
     const mode = b.event.join_mode || 'open';
     // Follow the board unless the organizer is in the middle of choosing.
     if (modeSeen !== mode && !ui.busy.has('o-mode')) { modeOpen.checked = mode === 'open'; modeTickets.checked = mode === 'tickets'; modeSeen = mode; }
@@ -1142,7 +1556,7 @@ function organizerForms() {
     replaceChildren(topicsBox, topics.length ? h('ul', { class: 'plain modlist' }, topics.map((t) => {
       const hkey = `hide:${t.id}`;
       const mkey = `merge:${t.id}`;
-      const row = [h('strong', null, t.title), h('span', { class: 'meta' }, ` · #${t.id} · ${t.state}${t.state === 'merged' ? ` into #${t.merged_into}` : ''} · ${plural(t.voters.length, 'vote', 'votes')} · by ${participantName(b, t.convener)}`)];
+      const row = [h('strong', null, t.title), h('span', { class: 'meta' }, ` · #${t.id} · ${t.state}${t.state === 'merged' ? ` into #${t.merged_into}` : ''} · ${plural(t.votes, 'vote', 'votes')} · by ${participantName(b, t.convener)}`)];
       const acts = [];
       if (t.state === 'hidden') acts.push(btn(hkey, 'Unhide', () => act(hkey, { type: 'unhide_topic', topic_id: t.id }, 'Unhidden.')));
       else if (t.state !== 'merged') acts.push(btn(hkey, 'Hide', () => act(hkey, { type: 'hide_topic', topic_id: t.id }, 'Hidden.'), { class: 'secondary', 'aria-label': `Hide ${t.title}` }));
@@ -1160,17 +1574,48 @@ function organizerForms() {
     replaceChildren(projectsBox, projects.length ? h('ul', { class: 'plain modlist' }, projects.map((p) => {
       const k = `phide:${p.id}`;
       const hidden = p.state === 'hidden';
-      return h('li', null, h('a', { href: `#/project/${p.id}` }, p.name), h('span', { class: 'meta' }, ` · ${p.state} · ${plural(p.attendees.length, 'sprinter', 'sprinters')}`),
+      return h('li', null, h('a', { href: `#/project/${p.id}` }, p.name), h('span', { class: 'meta' }, ` · ${p.state} · ${plural(p.attendee_count, 'sprinter', 'sprinters')}`),
         h('div', { class: 'actions' }, btn(k, hidden ? 'Unhide' : 'Hide', () => act(k, { type: hidden ? 'unhide_project' : 'hide_project', project_id: p.id }, hidden ? 'Unhidden.' : 'Hidden.'), { class: 'secondary', 'aria-label': `${hidden ? 'Unhide' : 'Hide'} ${p.name}` })),
         errorFor(k));
     })) : h('p', null, 'No projects yet.'));
 
     const q = ui.roleFilter.trim().toLowerCase();
-    const people = b.participants.filter((p) => !q || p.name.toLowerCase().includes(q)).sort((x, y) => x.name.localeCompare(y.name));
+    if (!ui.orgPeople) {
+      if (!loading('org-people') && !ui.errors.has('o-people')) refreshOrgPeople();
+      replaceChildren(peopleBox, errorFor('o-people') || h('p', { class: 'meta' }, 'Loading the people list…'));
+      return;
+    }
+    const people = ui.orgPeople.filter((p) => !q || p.name.toLowerCase().includes(q)).sort((x, y) => x.name.localeCompare(y.name));
     const shown = people.slice(0, 40);
-    replaceChildren(peopleBox, h('p', { class: 'meta' }, `${plural(people.length, 'person', 'people')}${people.length > shown.length ? `, showing ${shown.length}: type to narrow down` : ''}`),
+    replaceChildren(peopleBox, errorFor('o-people'), h('p', { class: 'meta' }, `${plural(people.length, 'person', 'people')}${people.length > shown.length ? `, showing ${shown.length}: type to narrow down` : ''}`),
       h('ul', { class: 'plain modlist' }, shown.map((p) => personRow(p))));
   } };
+}
+
+// A link the server gives once (invitation, new organizer code): shown with a Copy button
+// until the page is reloaded.
+function shownLink(key) {
+  const s = ui.shown.get(key);
+  if (!s) return null;
+  const id = `${key}-link`;
+  const out = h('input', { id, readonly: true, value: s.url, 'data-key': id });
+  return h('div', { class: 'card created', 'data-shown': key },
+    s.lead ? h('p', null, s.lead) : null,
+    h('label', { for: id }, s.label),
+    h('div', { class: 'row' }, out, btn(`${key}-copy`, 'Copy', async () => {
+      try { await navigator.clipboard.writeText(s.url); announce('Link copied.'); } catch { out.select(); }
+    }, { 'aria-label': `Copy ${s.label}` })),
+    h('p', { class: 'meta' }, s.note));
+}
+
+function showOrganizerCode(code, where, lead) {
+  ui.shown.set('o-code', { where, lead, label: 'New organizer link',
+    url: `${location.origin}/e/${encodeURIComponent(ui.slug)}#code=${encodeURIComponent(code)}`,
+    note: 'Shown once: the server keeps only a fingerprint of it. Share it only with people who should organize this event; an invitation (works once) is safer.' });
+  ui.errors.delete('o-code-note');
+  announce('The organizer link changed; the new one is shown once.');
+  scheduleRender();
+  focusKey('o-code-link');
 }
 
 // One person in the organizer's list: role, and Remove (asks first; never yourself).
@@ -1178,7 +1623,7 @@ function personRow(p) {
   const k = `role:${p.id}`;
   const rk = `remove:${p.id}`;
   const who = `${p.name} #${p.id}`;
-  const label = [p.name, h('span', { class: 'meta' }, ` #${p.id}`), p.id === ui.me ? ' (you)' : ''];
+  const label = [p.name, h('span', { class: 'meta' }, ` #${p.id}`), p.id === ui.meId ? ' (you)' : ''];
   if (p.removed) {
     return h('li', { class: 'person removed-person' }, h('span', { class: 'pname' }, label), ' ',
       h('span', { class: 'tag' }, p.role === 'display' ? 'display screen · removed' : 'removed'));
@@ -1190,16 +1635,21 @@ function personRow(p) {
     const sel = h('select', { id: `role-${p.id}`, 'data-key': `rolesel:${p.id}`, onchange: (e) => ui.choice.set(k, e.target.value) },
       ['attendee', 'maintainer', 'organizer'].map((r) => h('option', { value: r, selected: (ui.choice.get(k) || p.role) === r }, r)));
     parts.push(h('label', { for: `role-${p.id}` }, label), ' ', sel,
-      btn(k, 'Set role', () => act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.'), { class: 'secondary', 'aria-label': `Set role of ${who}` }));
+      btn(k, 'Set role', async () => {
+        const ack = await act(k, { type: 'set_role', participant_id: p.id, role: sel.value }, 'Role set.');
+        if (ack && ack.code) showOrganizerCode(ack.code, 'people', `${p.name} is no longer an organizer, so the organizer code changed: the old organizer link no longer works.`);
+        if (ack) refreshOrgPeople(true);
+      }, { class: 'secondary', 'aria-label': `Set role of ${who}` }));
   }
-  if (p.id !== ui.me) {
+  if (p.id !== ui.meId) {
     if (ui.choice.get(rk) === 'confirm') {
       parts.push(h('div', { class: 'confirm', role: 'group', 'aria-label': `Confirm removing ${who}` },
         h('p', null, `Remove ${p.name}? Their device links stop working at once, their open pages are signed out, and their votes and sprint sign-ups are taken back. This cannot be undone.`),
         h('div', { class: 'row' },
           btn(rk, 'Yes, remove', async () => {
             const ack = await act(rk, { type: 'remove_participant', participant_id: p.id }, `${p.name} was removed.`);
-            if (ack) ui.choice.delete(rk);
+            if (ack) { ui.choice.delete(rk); refreshOrgPeople(true); }
+            if (ack && ack.code) showOrganizerCode(ack.code, 'people', `${p.name} was an organizer, so the organizer code changed: the old organizer link and ${p.name}’s invitations no longer work.`);
           }, { class: 'danger', 'aria-label': `Yes, remove ${who}` }),
           btn(`${rk}:cancel`, 'Cancel', () => { ui.choice.delete(rk); scheduleRender(); focusKey(`${rk}:ask`); }, { class: 'secondary' }))));
     } else {

@@ -21,31 +21,48 @@ export function emptyBoard(slug) {
   return {
     event: { slug, name: slug, timezone: 'UTC', vote_cap: 0, sprint_days: [],
              proposals_locked: false, voting_locked: false,
-             join_mode: 'open', tickets: { total: 0, used: 0 } },
+             join_mode: 'open', tickets: { total: 0, used: 0 },
+             visibility: 'public', topic_cap: 0, project_cap: 0 },
     rooms: [], slots: [], participants: [], topics: [], projects: [],
   };
 }
 
 // Normalise a board received in a snapshot so later code can rely on every list existing.
+// The public board carries counts (`votes`, `attendee_count`), never who voted or joined,
+// and lists only the participants a screen names (conveners and maintainers).
 export function normaliseBoard(board, slug) {
   const b = Object.assign(emptyBoard(slug), board || {});
   b.event = Object.assign(emptyBoard(slug).event, b.event || {});
   b.event.tickets = Object.assign({ total: 0, used: 0 }, b.event.tickets || {});
   for (const p of b.participants) if (p.removed === undefined) p.removed = false;
-  for (const t of b.topics) if (!Array.isArray(t.voters)) t.voters = [];
-  for (const p of b.projects) {
-    if (!Array.isArray(p.attendees)) p.attendees = [];
-    if (!Array.isArray(p.maintainers)) p.maintainers = [];
-    if (!Array.isArray(p.skills)) p.skills = [];
-    if (!Array.isArray(p.days)) p.days = [];
-    if (!p.tables || typeof p.tables !== 'object') p.tables = {};
-  }
+  for (const t of b.topics) if (typeof t.votes !== 'number') t.votes = 0;
+  for (const p of b.projects) normaliseProject(p);
   return b;
+}
+
+function normaliseProject(p) {
+  if (typeof p.attendee_count !== 'number') p.attendee_count = 0;
+  if (!Array.isArray(p.maintainers)) p.maintainers = [];
+  if (!Array.isArray(p.skills)) p.skills = [];
+  if (!Array.isArray(p.days)) p.days = [];
+  if (!p.tables || typeof p.tables !== 'object') p.tables = {};
+  return p;
 }
 
 function clearCell(t) {
   t.room_id = null;
   t.slot_id = null;
+}
+
+// A change that names a convener or maintainer carries their public entry: list (or update) it.
+function listParticipant(b, entry) {
+  if (!entry || typeof entry.id !== 'number') return;
+  upsert(b.participants, Object.assign({ removed: false }, entry));
+}
+
+function setCount(list, id, field, value) {
+  const x = byId(list, id);
+  if (x && typeof value === 'number') x[field] = value;
 }
 
 // Apply one `change` message to a board (mutates it). Unknown kinds are ignored
@@ -66,6 +83,11 @@ export function applyChange(b, ch) {
       b.event.proposals_locked = !!ch.proposals;
       b.event.voting_locked = !!ch.voting;
       break;
+    case 'visibility_set': b.event.visibility = ch.visibility; break;
+    case 'caps_set':
+      if (typeof ch.topic_cap === 'number') b.event.topic_cap = ch.topic_cap;
+      if (typeof ch.project_cap === 'number') b.event.project_cap = ch.project_cap;
+      break;
     case 'topic_hidden': {
       const t = topic(ch.topic_id);
       if (t) { t.state = 'hidden'; clearCell(t); }
@@ -78,44 +100,40 @@ export function applyChange(b, ch) {
     }
     case 'topic_merged': {
       const t = topic(ch.topic_id);
-      const into = topic(ch.into_topic_id);
       if (t) {
-        if (into) for (const v of t.voters) if (!into.voters.includes(v)) into.voters.push(v);
-        t.voters = [];
+        t.votes = 0; // its votes moved to the surviving topic
         t.state = 'merged';
         t.merged_into = ch.into_topic_id;
         clearCell(t);
       }
+      setCount(b.topics, ch.into_topic_id, 'votes', ch.votes);
       break;
     }
     case 'project_hidden': { const p = project(ch.project_id); if (p) p.state = 'hidden'; break; }
     case 'project_unhidden': { const p = project(ch.project_id); if (p) p.state = 'active'; break; }
-    case 'participant_joined': {
-      const p = Object.assign({ removed: false }, ch.participant);
-      upsert(b.participants, p);
-      // The change does not say whether a ticket was used, but in a ticket-only event every
-      // attendee join takes one (organizer-link joins and display screens do not).
-      if (b.event.join_mode === 'tickets' && p.role === 'attendee') b.event.tickets.used += 1;
+    case 'participant_joined':
+      // Nobody is named: plain attendees are not on the public board. A ticket join used one.
+      if (ch.ticket === true) b.event.tickets.used += 1;
       break;
-    }
     case 'participant_removed': {
       const p = byId(b.participants, ch.participant_id);
       if (p) p.removed = true;
-      // Their live votes and sign-ups go; a withdrawn topic keeps its voters for the record.
-      for (const t of b.topics) if (t.state !== 'withdrawn') removeFrom(t.voters, ch.participant_id);
-      for (const pr of b.projects) removeFrom(pr.attendees, ch.participant_id);
+      // Their live votes and sign-ups go: the change lists the counts that changed.
+      for (const x of ch.topics || []) setCount(b.topics, x.id, 'votes', x.votes);
+      for (const x of ch.projects || []) setCount(b.projects, x.id, 'attendee_count', x.attendee_count);
       break;
     }
     case 'join_mode_set': b.event.join_mode = ch.mode; break;
     case 'tickets_added': b.event.tickets.total += Number(ch.count) || 0; break;
     case 'participant_role_set': {
       const p = byId(b.participants, ch.participant_id);
-      if (p) p.role = ch.role;
+      if (p) p.role = ch.role; // only listed participants are on the board
       break;
     }
     case 'topic_proposed': {
-      const t = Object.assign({ voters: [], room_id: null, slot_id: null, merged_into: null }, ch.topic);
+      const t = Object.assign({ votes: 0, room_id: null, slot_id: null, merged_into: null }, ch.topic);
       upsert(b.topics, t);
+      listParticipant(b, ch.participant);
       break;
     }
     case 'topic_edited': {
@@ -141,23 +159,14 @@ export function applyChange(b, ch) {
       if (t) { t.state = 'proposed'; clearCell(t); }
       break;
     }
-    case 'vote_added': {
-      const t = topic(ch.topic_id);
-      if (t && !t.voters.includes(ch.participant_id)) t.voters.push(ch.participant_id);
+    case 'vote_added':
+    case 'vote_removed':
+      setCount(b.topics, ch.topic_id, 'votes', ch.votes);
       break;
-    }
-    case 'vote_removed': { const t = topic(ch.topic_id); if (t) removeFrom(t.voters, ch.participant_id); break; }
     case 'project_created':
     case 'project_edited': {
-      const p = normaliseBoard({ projects: [Object.assign({}, ch.project)] }).projects[0];
-      upsert(b.projects, p);
-      if (ch.kind === 'project_created') {
-        // Creating a project makes an attendee creator a maintainer (protocol.md, "Rules").
-        for (const id of p.maintainers) {
-          const who = byId(b.participants, id);
-          if (who && who.role === 'attendee') who.role = 'maintainer';
-        }
-      }
+      upsert(b.projects, normaliseProject(Object.assign({}, ch.project)));
+      listParticipant(b, ch.participant);
       break;
     }
     case 'project_withdrawn': {
@@ -168,20 +177,16 @@ export function applyChange(b, ch) {
     case 'maintainer_added': {
       const p = project(ch.project_id);
       if (p && !p.maintainers.includes(ch.participant_id)) p.maintainers.push(ch.participant_id);
-      // Like creating a project, becoming a maintainer turns an attendee into a maintainer.
-      const who = byId(b.participants, ch.participant_id);
-      if (who && who.role === 'attendee') who.role = 'maintainer';
+      listParticipant(b, ch.participant); // their public entry, with the role after
       break;
     }
     case 'table_claimed': { const p = project(ch.project_id); if (p) p.tables[ch.day] = ch.room_id; break; }
     case 'table_released': { const p = project(ch.project_id); if (p) delete p.tables[ch.day]; break; }
-    case 'project_joined': {
-      const p = project(ch.project_id);
-      if (p && !p.attendees.includes(ch.participant_id)) p.attendees.push(ch.participant_id);
+    case 'project_joined':
+    case 'project_left':
+      setCount(b.projects, ch.project_id, 'attendee_count', ch.attendee_count);
       break;
-    }
-    case 'project_left': { const p = project(ch.project_id); if (p) removeFrom(p.attendees, ch.participant_id); break; }
-    default: break;
+    default: break; // invitation_created, organizer_code_set and future kinds change no board field
   }
   return b;
 }
@@ -250,7 +255,7 @@ export function visibleTopics(b) {
 }
 
 export function byVotes(a, b) {
-  return b.voters.length - a.voters.length || a.id - b.id;
+  return b.votes - a.votes || a.id - b.id;
 }
 
 export function unscheduled(b) {
@@ -265,9 +270,34 @@ export function projectAtTable(b, day, roomId) {
   return b.projects.find((p) => p.state !== 'withdrawn' && p.tables[day] === roomId) || null;
 }
 
+// What the signed-in participant knows about themselves (from the join/auth ack and the acks
+// of vote/unvote/join_project/leave_project): {votes: [topic ids], projects: [project ids]}.
+export function emptyMe() { return { votes: [], projects: [] }; }
+
+export function normaliseMe(me) {
+  return {
+    votes: Array.isArray(me && me.votes) ? [...me.votes] : [],
+    projects: Array.isArray(me && me.projects) ? [...me.projects] : [],
+  };
+}
+
+// Keep `me` in step with a public change between acks: a merge moves the vote (kept once).
+export function applyChangeToMe(me, ch) {
+  if (!me) return me;
+  if (ch.kind === 'topic_merged' && me.votes.includes(ch.topic_id)) {
+    me.votes = me.votes.filter((id) => id !== ch.topic_id);
+    if (!me.votes.includes(ch.into_topic_id)) me.votes.push(ch.into_topic_id);
+  }
+  return me;
+}
+
 export function votesUsed(b, me) {
   // Live votes: votes on topics that still count (not withdrawn or merged away).
-  return b.topics.filter((t) => t.voters.includes(me) && t.state !== 'withdrawn' && t.state !== 'merged').length;
+  if (!me) return 0;
+  return me.votes.filter((id) => {
+    const t = byId(b.topics, id);
+    return !t || (t.state !== 'withdrawn' && t.state !== 'merged');
+  }).length;
 }
 
 // ---- time helpers (slot start/end are UTC; show them in the event's time zone) ----

@@ -1,6 +1,8 @@
 // One WebSocket connection to boardwalk, shared by the attendee app and the lobby.
 // - splits every server frame on "\n" (JSON Lines) and handles each message in order;
-// - subscribes with `since` = last seq on every (re)connect, so the page resyncs exactly;
+// - on every (re)connect first identifies (beforeSubscribe: `auth` with the stored secret,
+//   which a `participants`-only event needs), then subscribes with `since` = last seq, so the
+//   page resyncs exactly;
 // - reconnects forever with capped, jittered exponential backoff;
 // - checks that a quiet connection is still alive (Wi-Fi drops without a close);
 // - request() returns a promise for the one `ack` or `error` answering it.
@@ -17,17 +19,24 @@ export class ServerError extends Error {
     super(msg.message || msg.code || 'The server refused this.');
     this.code = msg.code;
     this.field = msg.field;
+    // rate_limited may say when to try again (seconds).
+    this.retryAfter = typeof msg.retry_after === 'number' ? msg.retry_after : null;
   }
 }
 
 export class Connection {
-  // opts: { slug, store, onStatus(status), onReady(ack) (after each subscribe),
+  // opts: { slug, store, onStatus(status), beforeSubscribe() (async, on each new socket: send
+  //         `auth` here), onReady(ack) (after each subscribe), onNotJoined() (the event is for
+  //         participants only and this socket has not joined: status 'members_only', the
+  //         socket stays open so the page can `join` on it and call subscribe()),
   //         onClose(closeEvent) (the server closed the socket), idleCheckMs }
   constructor(opts) {
     this.slug = opts.slug;
     this.store = opts.store;
     this.onStatus = opts.onStatus || (() => {});
     this.onReady = opts.onReady || (() => {});
+    this.beforeSubscribe = opts.beforeSubscribe || (async () => {});
+    this.onNotJoined = opts.onNotJoined || (() => {});
     this.onClose = opts.onClose || (() => {});
     this.idleCheckMs = opts.idleCheckMs || 60000;
     this.ws = null;
@@ -68,8 +77,11 @@ export class Connection {
     try { ws = new WebSocket(this.url); } catch { this.scheduleReconnect(); return; }
     this.ws = ws;
     this.subscribed = false;
-    ws.onopen = () => {
+    ws.onopen = async () => {
       this.lastHeard = Date.now();
+      // Identify first: a participants-only event refuses `subscribe` before `auth`/`join`.
+      try { await this.beforeSubscribe(); } catch { /* the page shows its own problem */ }
+      if (ws !== this.ws || ws.readyState !== WebSocket.OPEN) return;
       this.subscribe();
     };
     ws.onmessage = (ev) => {
@@ -105,6 +117,18 @@ export class Connection {
     this.timer = setTimeout(() => this.open(), delay);
   }
 
+  // Start over on a fresh socket now (the page switched identity: the new one's `auth` goes
+  // first on a new connection rather than replacing the old one's on this one).
+  restart() {
+    const ws = this.ws;
+    this.ws = null;
+    this.subscribed = false;
+    if (ws) { try { ws.close(); } catch { /* already closing */ } }
+    this.failPending();
+    this.attempt = 0;
+    this.open();
+  }
+
   drop() {
     // Close a connection we no longer trust; onclose schedules the reconnect.
     const ws = this.ws;
@@ -123,7 +147,13 @@ export class Connection {
   }
 
   checkAlive() {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || !this.subscribed) return;
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.status === 'members_only') {
+      // Ask again now and then: the organizers may make the event public again.
+      if (Date.now() - this.lastHeard >= this.idleCheckMs) { this.lastHeard = Date.now(); this.subscribe(); }
+      return;
+    }
+    if (!this.subscribed) return;
     if (Date.now() - this.lastHeard < this.idleCheckMs) return;
     // A quiet line may be dead: re-subscribing from our seq costs one small answer.
     this.subscribe();
@@ -140,7 +170,12 @@ export class Connection {
       this.setStatus('online');
       this.onReady(ack);
     } catch (e) {
-      if (e instanceof ServerError) {
+      if (e instanceof ServerError && e.code === 'not_joined') {
+        // Participants only: keep the socket; the page joins on it, then subscribes again.
+        this.resyncing = false;
+        this.setStatus('members_only');
+        this.onNotJoined(e);
+      } else if (e instanceof ServerError) {
         this.setStatus(e.code === 'not_found' ? 'not_found' : 'offline');
         if (e.code !== 'not_found') this.drop();
       } else {
@@ -200,4 +235,36 @@ export class Connection {
     if (!this.subscribed) return Promise.reject(new OfflineError());
     return this.send(msg);
   }
+}
+
+// Learn whose personal link `secret` is without touching the page's own connection: `auth` on
+// a separate short-lived socket, then close it. Resolves {id, name, role}; rejects with a
+// ServerError (bad_secret, rate_limited…) or an OfflineError when the server cannot be asked.
+export function peekIdentity(slug, secret, timeoutMs = 6000) {
+  return new Promise((resolve, reject) => {
+    let ws;
+    try {
+      ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+    } catch { reject(new OfflineError()); return; }
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try { ws.close(); } catch { /* already closed */ }
+      fn(value);
+    };
+    const timer = setTimeout(() => finish(reject, new OfflineError()), timeoutMs);
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', id: 1, event: slug, secret }));
+    ws.onmessage = (ev) => {
+      for (const line of String(ev.data).split('\n')) {
+        let msg;
+        try { msg = JSON.parse(line); } catch { continue; }
+        if (msg.id !== 1) continue;
+        if (msg.type === 'ack' && msg.participant) finish(resolve, msg.participant);
+        else if (msg.type === 'error') finish(reject, new ServerError(msg));
+      }
+    };
+    ws.onclose = () => finish(reject, new OfflineError());
+  });
 }

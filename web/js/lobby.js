@@ -1,7 +1,8 @@
 // Lobby display (/lobby/<slug>): read-only, never joins or sends commands, runs for days.
 // With a display link (/lobby/<slug>#secret=…, made by an organizer) it stores the secret per
-// event, removes it from the address bar and presents it with `auth` after every subscribe;
-// without one it simply subscribes (the board is public).
+// event, removes it from the address bar and presents it with `auth` on every new connection
+// before subscribing (a `participants`-only event needs this); without one it simply
+// subscribes, which works for public events only.
 // Reconnects forever and resyncs from its last seq (see conn.js); re-renders on every change
 // and every 20 s so "now" and "next" follow the clock.
 import {
@@ -26,14 +27,15 @@ function readHash() {
   if (!hash.includes('=')) return;
   const s = new URLSearchParams(hash).get('secret');
   history.replaceState(null, '', location.pathname + location.search);
-  if (s) { secret = s; safeSet(secretKey, s); authedWs = null; if (conn && conn.subscribed) authenticate(); }
+  if (s) { secret = s; safeSet(secretKey, s); authedWs = null; if (conn) conn.restart(); }
 }
 let authedWs = null;
 let conn = null;
 readHash();
 window.addEventListener('hashchange', readHash);
 
-// Identify as this event's display screen. Never fatal: the lobby shows the public board anyway.
+// Identify as this event's display screen. Never fatal for a public event: the lobby shows the
+// public board anyway.
 async function authenticate() {
   if (!secret || !conn.ws || authedWs === conn.ws) return;
   const ws = conn.ws;
@@ -48,7 +50,11 @@ async function authenticate() {
       safeSet(secretKey, null);
       delete document.body.dataset.display;
     } else if (authedWs === ws) {
-      authedWs = null; // rate limited or offline: try again on the next subscribe
+      // Rate limited or offline: try again on a fresh connection (a participants-only event
+      // shows nothing until then).
+      authedWs = null;
+      const wait = Math.max(3000, (e.retryAfter || 0) * 1000);
+      setTimeout(() => { if (conn.ws === ws && authedWs === null) conn.restart(); }, wait);
     }
   }
 }
@@ -65,11 +71,22 @@ conn = new Connection({
   onStatus(status) {
     const el = $('conn');
     el.className = `conn conn-${status}`;
-    el.querySelector('.conn-text').textContent = { online: 'Live', connecting: 'Connecting…', offline: 'Offline — reconnecting', not_found: `No event “${slug}”` }[status] || status;
+    el.querySelector('.conn-text').textContent = { online: 'Live', connecting: 'Connecting…', offline: 'Offline — reconnecting', not_found: `No event “${slug}”`, members_only: 'Participants only: needs a display link' }[status] || status;
   },
+  beforeSubscribe: authenticate,
   onReady() {
+    document.body.classList.remove('members-only');
     if (qrBroken) { qrBroken = false; qr.src = `${qrSrc()}?t=${Date.now()}`; }
-    authenticate();
+  },
+  onNotJoined() {
+    // Participants only, and this screen has no (valid) display link: show nothing of the board.
+    store.board = null;
+    store.seq = 0;
+    document.body.classList.add('members-only');
+    $('now').replaceChildren(h('p', { class: 'day-note' },
+      'This event is for participants only. Open the display link an organizer created for this screen.'));
+    $('trending').replaceChildren();
+    $('sprint-list').replaceChildren();
   },
 });
 
@@ -109,7 +126,7 @@ function render() {
 
 function topicCell(b, t) {
   if (!t) return h('td', null, h('span', { class: 'none' }, 'free'));
-  return h('td', null, h('span', { class: 't' }, t.title), h('span', { class: 'v' }, plural(t.voters.length, 'vote', 'votes')));
+  return h('td', null, h('span', { class: 't' }, t.title), h('span', { class: 'v' }, plural(t.votes, 'vote', 'votes')));
 }
 
 function renderNow(b) {
@@ -144,13 +161,13 @@ function renderNow(b) {
 function renderTrending(b) {
   const list = $('trending');
   // Most votes first; among equals the newest first, so fresh topics get seen.
-  const topics = unscheduled(b).sort((x, y) => y.voters.length - x.voters.length || y.id - x.id).slice(0, 12);
+  const topics = unscheduled(b).sort((x, y) => y.votes - x.votes || y.id - x.id).slice(0, 12);
   if (!topics.length) {
     list.replaceChildren(h('li', null, h('span', { class: 't' }, 'No topics waiting — propose one from your phone!')));
     return;
   }
   list.replaceChildren(...topics.map((t) => h('li', null,
-    h('span', { class: 'n' }, String(t.voters.length), h('small', null, t.voters.length === 1 ? 'vote' : 'votes')),
+    h('span', { class: 'n' }, String(t.votes), h('small', null, t.votes === 1 ? 'vote' : 'votes')),
     h('span', { class: 't' }, t.title))));
   fit(list, (n) => `+ ${plural(n, 'more topic', 'more topics')}`);
 }
@@ -179,7 +196,7 @@ function renderSprints(b) {
     || (tableOf(x) || '').localeCompare(tableOf(y) || '', undefined, { numeric: true }) || x.name.localeCompare(y.name));
   list.replaceChildren(...projects.map((p) => {
     const room = day ? p.tables[day] : null;
-    const wanted = p.capacity === null || p.capacity === undefined ? null : Math.max(0, p.capacity - p.attendees.length);
+    const wanted = p.capacity === null || p.capacity === undefined ? null : Math.max(0, p.capacity - p.attendee_count);
     const need = wanted === null ? 'all welcome' : wanted > 0 ? `needs ${wanted} more` : 'full';
     return h('li', null,
       h('div', null, h('span', { class: 'p' }, p.name), ' · ', h('span', { class: 'where' }, room ? roomName(room) : 'table to be announced')),
