@@ -51,7 +51,10 @@ TEST(LiveBoard, ProposeAndVoteReachAnotherClientInOrder) {
   EXPECT_EQ(changes[1]["seq"], proposed["seq"]);
   EXPECT_EQ(changes[2]["kind"], "vote_added");
   EXPECT_EQ(changes[2]["topic_id"], topic);
-  EXPECT_EQ(changes[2]["participant_id"], joined["participant"]["id"]);
+  // A vote is a count to everyone else: who voted is private (protocol.md, "Privacy").
+  EXPECT_EQ(changes[2]["votes"], 1);
+  EXPECT_FALSE(changes[2].contains("participant_id"));
+  EXPECT_EQ(voted["me"]["votes"], json::array({topic}));
   for (std::size_t i = 1; i < changes.size(); ++i) {
     EXPECT_EQ(changes[i]["seq"].get<long long>(), changes[i - 1]["seq"].get<long long>() + 1);
   }
