@@ -43,7 +43,7 @@ Result<EventPlan> plan_demo_event() {
     Join join;
     join.name = name;
     join.secret_hash = engine::plain_hash(engine::new_secret());  // random: nobody holds these
-    s.push_back({join, Actor::anonymous()});  // participants 1-6
+    s.push_back({join, Actor::anonymous()});                      // participants 1-6
   }
   const auto by = [](Id p) { return Actor::of(p); };
   s.push_back({ProposeTopic{"Packaging in 2026: what hurts?", "Bring your pyproject.toml horror stories."}, by(1)});
@@ -55,7 +55,8 @@ Result<EventPlan> plan_demo_event() {
   s.push_back({ScheduleTopic{1, 1, 2}, by(1)});
   s.push_back({ScheduleTopic{2, 2, 3}, by(2)});
   s.push_back({ScheduleTopic{3, 1, 9}, by(3)});
-  const std::pair<Id, Id> votes[] = {{1, 2}, {1, 3}, {1, 4}, {2, 1}, {2, 5}, {4, 6}, {4, 1}, {5, 2}, {6, 3}, {6, 4}, {6, 5}};
+  const std::pair<Id, Id> votes[] = {{1, 2}, {1, 3}, {1, 4}, {2, 1}, {2, 5}, {4, 6},
+                                     {4, 1}, {5, 2}, {6, 3}, {6, 4}, {6, 5}};
   for (const auto& [topic, voter] : votes) s.push_back({Vote{topic}, by(voter)});
 
   ProjectFields cpython;

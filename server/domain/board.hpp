@@ -114,10 +114,10 @@ class Board {
   std::unordered_map<std::string, Id> secrets_;      // secret hash -> participant
   std::unordered_map<std::string, Id> tickets_;      // ticket hash -> participant (0 = unused)
   std::size_t tickets_used_ = 0;
-  std::unordered_map<Id, int> votes_used_;  // participant -> live votes
-  std::set<std::pair<Id, Id>> votes_;       // (topic, participant)
-  std::set<std::pair<Id, Id>> ballots_;     // (participant, topic): votes_ the other way round, not stored
-  std::unordered_map<Id, int> convened_;    // participant -> topics convened (any state), not stored
+  std::unordered_map<Id, int> votes_used_;   // participant -> live votes
+  std::set<std::pair<Id, Id>> votes_;        // (topic, participant)
+  std::set<std::pair<Id, Id>> ballots_;      // (participant, topic): votes_ the other way round, not stored
+  std::unordered_map<Id, int> convened_;     // participant -> topics convened (any state), not stored
   std::unordered_map<Id, int> live_topics_;  // participant -> live topics convened, not stored
   std::unordered_map<std::string, Invitation> invitations_;  // code hash -> invitation
   Id next_room_ = 1, next_slot_ = 1, next_participant_ = 1, next_topic_ = 1, next_project_ = 1;

@@ -42,7 +42,8 @@ struct Applier {
   void revoke_organizer(Id participant, const std::string& new_code_hash) {
     if (new_code_hash.empty()) return;
     b.info_.organizer_code_hash = new_code_hash;
-    std::erase_if(b.invitations_, [&](const auto& kv) { return !kv.second.used && kv.second.created_by == participant; });
+    std::erase_if(b.invitations_,
+                  [&](const auto& kv) { return !kv.second.used && kv.second.created_by == participant; });
   }
 
   void operator()(const EventCreated& c) {
@@ -208,12 +209,8 @@ struct Applier {
       p.tables.erase(it);
     }
   }
-  void operator()(const ProjectJoined& c) {
-    project(c.project_id).attendees.push_back(c.participant_id);
-  }
-  void operator()(const ProjectLeft& c) {
-    erase_value(project(c.project_id).attendees, c.participant_id);
-  }
+  void operator()(const ProjectJoined& c) { project(c.project_id).attendees.push_back(c.participant_id); }
+  void operator()(const ProjectLeft& c) { erase_value(project(c.project_id).attendees, c.participant_id); }
   void operator()(const ProjectHidden& c) {
     Project& p = project(c.project_id);
     b.release_tables(p);
@@ -224,8 +221,7 @@ struct Applier {
 
 void Board::apply(const Change& change) {
   if (change.seq != seq_ + 1) {
-    throw std::logic_error("change seq " + std::to_string(change.seq) + " applied at seq " +
-                           std::to_string(seq_));
+    throw std::logic_error("change seq " + std::to_string(change.seq) + " applied at seq " + std::to_string(seq_));
   }
   std::visit(Applier{*this, change.at}, change.body);
   seq_ = change.seq;

@@ -18,14 +18,10 @@ Error not_found(const std::string& what, Id id, const std::string& field) {
   return make_error("not_found", "no " + what + " " + id_str(id), field);
 }
 
-bool topic_is_open(const Topic& t) {
-  return t.state == TopicState::proposed || t.state == TopicState::scheduled;
-}
+bool topic_is_open(const Topic& t) { return t.state == TopicState::proposed || t.state == TopicState::scheduled; }
 
 Error topic_closed(const Topic& t) {
-  return make_error("invalid_state",
-                    "topic " + id_str(t.id) + " is " + std::string(to_string(t.state)),
-                    "topic_id");
+  return make_error("invalid_state", "topic " + id_str(t.id) + " is " + std::string(to_string(t.state)), "topic_id");
 }
 
 template <typename T>
@@ -51,13 +47,11 @@ struct Decider {
   // Ownership, the part of authorization that needs the item (see authorization.hpp).
   [[nodiscard]] Status need_convener(const Topic& t) const {
     if (organizer() || t.convener == actor.participant) return Ok{};
-    return make_error("forbidden", "only the topic's convener or an organizer can do this",
-                      "topic_id");
+    return make_error("forbidden", "only the topic's convener or an organizer can do this", "topic_id");
   }
   [[nodiscard]] Status need_maintainer(const Project& p) const {
     if (organizer() || contains(p.maintainers, actor.participant)) return Ok{};
-    return make_error("forbidden", "only the project's maintainers or an organizer can do this",
-                      "project_id");
+    return make_error("forbidden", "only the project's maintainers or an organizer can do this", "project_id");
   }
   [[nodiscard]] Id who() const { return actor.participant; }
   // A participant's public entry as it will be after the change (with `role` if it changes).
@@ -97,8 +91,7 @@ struct Decider {
     auto p = project(id);
     if (!p) return p;
     if ((*p)->state != ProjectState::active) {
-      return make_error("invalid_state",
-                        "project " + id_str(id) + " is " + std::string(to_string((*p)->state)),
+      return make_error("invalid_state", "project " + id_str(id) + " is " + std::string(to_string((*p)->state)),
                         "project_id");
     }
     return p;
@@ -107,20 +100,17 @@ struct Decider {
   // --- value checks ----------------------------------------------------------------------
 
   [[nodiscard]] Result<std::vector<std::string>> check_days(const std::vector<std::string>& days,
-                                                            const std::string& field,
-                                                            bool must_be_sprint_day) const {
+                                                            const std::string& field, bool must_be_sprint_day) const {
     std::vector<std::string> out;
     for (const auto& d : days) {
       if (!is_day(d)) return make_error("invalid_value", "'" + d + "' is not a YYYY-MM-DD day", field);
-      if (must_be_sprint_day && !b.info().sprint_days.empty() &&
-          !contains(b.info().sprint_days, d)) {
+      if (must_be_sprint_day && !b.info().sprint_days.empty() && !contains(b.info().sprint_days, d)) {
         return make_error("invalid_value", d + " is not a sprint day of this event", field);
       }
       if (!contains(out, d)) out.push_back(d);
     }
     if (out.size() > limits::sprint_days) {
-      return make_error("invalid_value", "at most " + std::to_string(limits::sprint_days) + " days",
-                        field);
+      return make_error("invalid_value", "at most " + std::to_string(limits::sprint_days) + " days", field);
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -137,8 +127,7 @@ struct Decider {
       auto v = clean_text(*f.repo_url, "repo_url", {1, limits::repo_url, false});
       if (!v) return v.error();
       if (!is_http_url(*v)) {
-        return make_error("invalid_value", "repo_url must be an http:// or https:// URL",
-                          "repo_url");
+        return make_error("invalid_value", "repo_url must be an http:// or https:// URL", "repo_url");
       }
       base.repo_url = *v;
     }
@@ -149,8 +138,7 @@ struct Decider {
     }
     if (f.skills) {
       if (f.skills->size() > limits::skills) {
-        return make_error("invalid_value",
-                          "at most " + std::to_string(limits::skills) + " skills", "skills");
+        return make_error("invalid_value", "at most " + std::to_string(limits::skills) + " skills", "skills");
       }
       std::vector<std::string> skills;
       for (const auto& s : *f.skills) {
@@ -171,10 +159,9 @@ struct Decider {
     }
     if (f.capacity) {
       if (*f.capacity && (**f.capacity < 1 || **f.capacity > limits::max_project_capacity)) {
-        return make_error("invalid_value",
-                          "capacity must be between 1 and " +
-                              std::to_string(limits::max_project_capacity) + ", or null",
-                          "capacity");
+        return make_error(
+            "invalid_value",
+            "capacity must be between 1 and " + std::to_string(limits::max_project_capacity) + ", or null", "capacity");
       }
       base.capacity = *f.capacity;
     }
@@ -189,15 +176,13 @@ struct Decider {
         !std::all_of(c.slug.begin(), c.slug.end(),
                      [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'; }) ||
         c.slug.front() == '-') {
-      return make_error("invalid_value",
-                        "slug must be 1-64 lowercase letters, digits or '-', not starting with '-'",
+      return make_error("invalid_value", "slug must be 1-64 lowercase letters, digits or '-', not starting with '-'",
                         "slug");
     }
     auto name = clean_text(c.name, "name", {1, limits::title, false});
     if (!name) return name.error();
     if (!is_timezone_name(c.timezone)) {
-      return make_error("invalid_value", "timezone must be an IANA name like Europe/Prague",
-                        "timezone");
+      return make_error("invalid_value", "timezone must be an IANA name like Europe/Prague", "timezone");
     }
     if (c.vote_cap < 0 || c.vote_cap > limits::max_vote_cap) {
       return make_error("invalid_value", "vote_cap must be between 0 and 1000", "vote_cap");
@@ -256,8 +241,7 @@ struct Decider {
     if (!c.proposals && !c.voting) {
       return make_error("bad_request", "give proposals or voting (or both)", "proposals");
     }
-    return LocksSet{c.proposals.value_or(b.info().proposals_locked),
-                    c.voting.value_or(b.info().voting_locked)};
+    return LocksSet{c.proposals.value_or(b.info().proposals_locked), c.voting.value_or(b.info().voting_locked)};
   }
 
   Result<ChangeBody> operator()(const SetVisibility& c) const {
@@ -293,8 +277,8 @@ struct Decider {
     if (c.code_hash.empty() || b.invitations_.contains(c.code_hash)) {
       return make_error("conflict", "invitation code already in use; try again", "code");
     }
-    const auto open = std::count_if(b.invitations_.begin(), b.invitations_.end(),
-                                    [](const auto& kv) { return !kv.second.used; });
+    const auto open =
+        std::count_if(b.invitations_.begin(), b.invitations_.end(), [](const auto& kv) { return !kv.second.used; });
     if (static_cast<std::size_t>(open) >= limits::max_open_invitations) {
       return make_error("invalid_value",
                         "the event already has " + std::to_string(open) + " unused invitations, the most it keeps");
@@ -337,9 +321,11 @@ struct Decider {
       // One ticket, one participant: so one person has one vote budget.
       if (!c.ticket_hash) return make_error("ticket_required", "this event needs a ticket code to join", "ticket");
       const auto it = b.tickets_.find(*c.ticket_hash);
-      if (it == b.tickets_.end()) return make_error("bad_secret", "this ticket code is not valid for the event", "ticket");
+      if (it == b.tickets_.end())
+        return make_error("bad_secret", "this ticket code is not valid for the event", "ticket");
       if (it->second != 0) {
-        return make_error("ticket_used", "this ticket code has already been used; use your personal link to continue", "ticket");
+        return make_error("ticket_used", "this ticket code has already been used; use your personal link to continue",
+                          "ticket");
       }
       ticket = *c.ticket_hash;
     }
@@ -349,9 +335,11 @@ struct Decider {
   Result<ChangeBody> operator()(const SetRole& c) const {
     const Participant* p = b.participant(c.participant_id);
     if (p == nullptr) return not_found("participant", c.participant_id, "participant_id");
-    if (p->removed) return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was removed", "participant_id");
+    if (p->removed)
+      return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was removed", "participant_id");
     if (c.role == Role::display || p->role == Role::display) {
-      return make_error("invalid_value", "display screens are created with create_display, not by changing roles", "role");
+      return make_error("invalid_value", "display screens are created with create_display, not by changing roles",
+                        "role");
     }
     if (!actor.is_system() && c.participant_id == actor.participant && p->role == Role::organizer) {
       return make_error("invalid_value", "organizers cannot take their own organizer role away", "participant_id");
@@ -374,7 +362,9 @@ struct Decider {
   Result<ChangeBody> operator()(const RemoveParticipant& c) const {
     const Participant* p = b.participant(c.participant_id);
     if (p == nullptr) return not_found("participant", c.participant_id, "participant_id");
-    if (p->removed) return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was already removed", "participant_id");
+    if (p->removed)
+      return make_error("invalid_state", "participant " + id_str(c.participant_id) + " was already removed",
+                        "participant_id");
     if (!actor.is_system() && c.participant_id == actor.participant) {
       return make_error("invalid_value", "organizers cannot remove themselves", "participant_id");
     }
@@ -384,8 +374,7 @@ struct Decider {
       change.counts.topic_votes.emplace_back(topic, static_cast<int>(b.topic(topic)->voters.size()) - 1);
     }
     for (const Id project : b.projects_joined_by(c.participant_id)) {
-      change.counts.project_attendees.emplace_back(project,
-                                                   static_cast<int>(b.project(project)->attendees.size()) - 1);
+      change.counts.project_attendees.emplace_back(project, static_cast<int>(b.project(project)->attendees.size()) - 1);
     }
     if (p->role == Role::organizer) change.new_code_hash = c.new_code_hash;
     return change;
@@ -401,7 +390,8 @@ struct Decider {
   Result<ChangeBody> operator()(const AddTickets& c) const {
     if (c.ticket_hashes.empty()) return make_error("invalid_value", "no ticket codes given", "tickets");
     if (b.tickets_.size() + c.ticket_hashes.size() > limits::max_tickets) {
-      return make_error("invalid_value", "an event holds at most " + std::to_string(limits::max_tickets) + " tickets", "tickets");
+      return make_error("invalid_value", "an event holds at most " + std::to_string(limits::max_tickets) + " tickets",
+                        "tickets");
     }
     std::set<std::string> seen;
     for (const auto& h : c.ticket_hashes) {
@@ -473,8 +463,7 @@ struct Decider {
     const auto room = b.rooms().find(c.room_id);
     if (room == b.rooms().end()) return not_found("room", c.room_id, "room_id");
     if (room->second.kind != RoomKind::open_space) {
-      return make_error("invalid_value", "room " + id_str(c.room_id) + " is a sprint room",
-                        "room_id");
+      return make_error("invalid_value", "room " + id_str(c.room_id) + " is a sprint room", "room_id");
     }
     if (!b.slots().contains(c.slot_id)) return not_found("slot", c.slot_id, "slot_id");
     if (const auto holder = b.cell_holder(c.room_id, c.slot_id)) {
@@ -482,8 +471,8 @@ struct Decider {
         return make_error("conflict", "the topic already holds this room and slot", "slot_id");
       }
       return make_error("cell_taken",
-                        "room " + id_str(c.room_id) + " is already taken in slot " +
-                            id_str(c.slot_id) + " by topic " + id_str(*holder),
+                        "room " + id_str(c.room_id) + " is already taken in slot " + id_str(c.slot_id) + " by topic " +
+                            id_str(*holder),
                         "slot_id");
     }
     return TopicScheduled{c.topic_id, c.room_id, c.slot_id};
@@ -494,8 +483,7 @@ struct Decider {
     if (!t) return t.error();
     if (auto s = need_convener(**t); !s) return s.error();
     if ((*t)->state != TopicState::scheduled) {
-      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not scheduled",
-                        "topic_id");
+      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not scheduled", "topic_id");
     }
     return TopicUnscheduled{c.topic_id};
   }
@@ -506,14 +494,11 @@ struct Decider {
     auto t = open_topic(c.topic_id);
     if (!t) return t.error();
     if (b.votes_.contains({c.topic_id, who()})) {
-      return make_error("already_voted", "you already voted for topic " + id_str(c.topic_id),
-                        "topic_id");
+      return make_error("already_voted", "you already voted for topic " + id_str(c.topic_id), "topic_id");
     }
     const int cap = b.info().vote_cap;
     if (cap > 0 && b.votes_used(who()) >= cap) {
-      return make_error("vote_cap_reached",
-                        "you have used all " + std::to_string(cap) + " of your votes",
-                        "topic_id");
+      return make_error("vote_cap_reached", "you have used all " + std::to_string(cap) + " of your votes", "topic_id");
     }
     return VoteAdded{c.topic_id, who(), static_cast<int>((*t)->voters.size()) + 1};
   }
@@ -525,8 +510,7 @@ struct Decider {
     if (!t) return t.error();
     if (!topic_is_open(**t) && (*t)->state != TopicState::hidden) return topic_closed(**t);
     if (!b.votes_.contains({c.topic_id, who()})) {
-      return make_error("not_voted", "you have not voted for topic " + id_str(c.topic_id),
-                        "topic_id");
+      return make_error("not_voted", "you have not voted for topic " + id_str(c.topic_id), "topic_id");
     }
     return VoteRemoved{c.topic_id, who(), static_cast<int>((*t)->voters.size()) - 1};
   }
@@ -541,8 +525,7 @@ struct Decider {
     auto t = topic(c.topic_id);
     if (!t) return t.error();
     if ((*t)->state != TopicState::hidden) {
-      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not hidden",
-                        "topic_id");
+      return make_error("invalid_state", "topic " + id_str(c.topic_id) + " is not hidden", "topic_id");
     }
     return TopicUnhidden{c.topic_id};
   }
@@ -560,8 +543,7 @@ struct Decider {
     if (!into) return into.error();
     if (!topic_is_open(**into)) {
       return make_error("invalid_state",
-                        "topic " + id_str(c.into_topic_id) + " is " +
-                            std::string(to_string((*into)->state)),
+                        "topic " + id_str(c.into_topic_id) + " is " + std::string(to_string((*into)->state)),
                         "into_topic_id");
     }
     int votes = static_cast<int>((*into)->voters.size());
@@ -600,8 +582,8 @@ struct Decider {
     if (!p) return p.error();
     if (auto s = need_maintainer(**p); !s) return s.error();
     const ProjectFields& f = c.fields;
-    if (!f.name && !f.repo_url && !f.description && !f.skills && !f.level && !f.first_timers &&
-        !f.days && !f.capacity) {
+    if (!f.name && !f.repo_url && !f.description && !f.skills && !f.level && !f.first_timers && !f.days &&
+        !f.capacity) {
       return make_error("bad_request", "give at least one field to change", "name");
     }
     auto edited = merge_fields(**p, c.fields);
@@ -646,17 +628,14 @@ struct Decider {
     const auto room = b.rooms().find(c.room_id);
     if (room == b.rooms().end()) return not_found("room", c.room_id, "room_id");
     if (room->second.kind != RoomKind::sprint) {
-      return make_error("invalid_value", "room " + id_str(c.room_id) + " is not a sprint room",
-                        "room_id");
+      return make_error("invalid_value", "room " + id_str(c.room_id) + " is not a sprint room", "room_id");
     }
     if (const auto holder = b.table_holder(c.day, c.room_id)) {
       if (*holder == c.project_id) {
-        return make_error("conflict", "the project already holds this table on " + c.day,
-                          "room_id");
+        return make_error("conflict", "the project already holds this table on " + c.day, "room_id");
       }
       return make_error("table_taken",
-                        "table " + id_str(c.room_id) + " is taken on " + c.day + " by project " +
-                            id_str(*holder),
+                        "table " + id_str(c.room_id) + " is taken on " + c.day + " by project " + id_str(*holder),
                         "room_id");
     }
     return TableClaimed{c.project_id, c.day, c.room_id};
@@ -677,12 +656,10 @@ struct Decider {
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     if (contains((*p)->attendees, who())) {
-      return make_error("already_joined", "you already joined project " + id_str(c.project_id),
-                        "project_id");
+      return make_error("already_joined", "you already joined project " + id_str(c.project_id), "project_id");
     }
     if ((*p)->capacity && static_cast<int>((*p)->attendees.size()) >= *(*p)->capacity) {
-      return make_error("project_full", "project " + id_str(c.project_id) + " is full",
-                        "project_id");
+      return make_error("project_full", "project " + id_str(c.project_id) + " is full", "project_id");
     }
     return ProjectJoined{c.project_id, who(), static_cast<int>((*p)->attendees.size()) + 1};
   }
@@ -691,8 +668,7 @@ struct Decider {
     auto p = active_project(c.project_id);
     if (!p) return p.error();
     if (actor.is_system() || !contains((*p)->attendees, who())) {
-      return make_error("not_joined_project",
-                        "you have not joined project " + id_str(c.project_id), "project_id");
+      return make_error("not_joined_project", "you have not joined project " + id_str(c.project_id), "project_id");
     }
     return ProjectLeft{c.project_id, who(), static_cast<int>((*p)->attendees.size()) - 1};
   }
@@ -707,8 +683,7 @@ struct Decider {
     auto p = project(c.project_id);
     if (!p) return p.error();
     if ((*p)->state != ProjectState::hidden) {
-      return make_error("invalid_state", "project " + id_str(c.project_id) + " is not hidden",
-                        "project_id");
+      return make_error("invalid_state", "project " + id_str(c.project_id) + " is not hidden", "project_id");
     }
     return ProjectUnhidden{c.project_id};
   }

@@ -56,7 +56,7 @@ struct InvitationCreated {
 struct ParticipantJoined {
   static constexpr std::string_view kind = "participant_joined";
   Participant participant;
-  std::string secret_hash;  // private
+  std::string secret_hash;       // private
   std::string ticket_hash = {};  // private; empty when joined without a ticket
   std::string invite_hash = {};  // private; the invitation used up by this join, if any
 };
@@ -65,8 +65,8 @@ struct ParticipantJoined {
 // from storage. Records stored before counts existed have `known` false.
 struct CountsAfter {
   bool known = false;
-  std::vector<std::pair<Id, int>> topic_votes;         // topic id -> votes after
-  std::vector<std::pair<Id, int>> project_attendees;   // project id -> attendees after
+  std::vector<std::pair<Id, int>> topic_votes;        // topic id -> votes after
+  std::vector<std::pair<Id, int>> project_attendees;  // project id -> attendees after
 };
 struct ParticipantRemoved {
   static constexpr std::string_view kind = "participant_removed";
@@ -183,13 +183,11 @@ struct ProjectUnhidden {
 
 using ChangeBody =
     std::variant<EventCreated, OrganizerCodeSet, RoomAdded, SlotAdded, VoteCapSet, LocksSet, VisibilitySet, CapsSet,
-                 InvitationCreated,
-                 ParticipantJoined, ParticipantRoleSet, ParticipantRemoved, JoinModeSet,
-                 TicketsAdded, TopicProposed, TopicEdited,
-                 TopicWithdrawn, TopicScheduled, TopicUnscheduled, VoteAdded, VoteRemoved,
-                 TopicHidden, TopicUnhidden, TopicMerged, ProjectCreated, ProjectEdited,
-                 ProjectWithdrawn, MaintainerAdded, TableClaimed, TableReleased, ProjectJoined,
-                 ProjectLeft, ProjectHidden, ProjectUnhidden>;
+                 InvitationCreated, ParticipantJoined, ParticipantRoleSet, ParticipantRemoved, JoinModeSet,
+                 TicketsAdded, TopicProposed, TopicEdited, TopicWithdrawn, TopicScheduled, TopicUnscheduled, VoteAdded,
+                 VoteRemoved, TopicHidden, TopicUnhidden, TopicMerged, ProjectCreated, ProjectEdited, ProjectWithdrawn,
+                 MaintainerAdded, TableClaimed, TableReleased, ProjectJoined, ProjectLeft, ProjectHidden,
+                 ProjectUnhidden>;
 
 std::string_view change_kind(const ChangeBody& body);
 

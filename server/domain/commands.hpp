@@ -66,9 +66,9 @@ struct CreateInvitation {
 struct Join {
   static constexpr std::string_view type = "join";
   std::string name;
-  std::string secret_hash;                // computed by the adapter from a fresh random secret
-  std::optional<std::string> code_hash;   // hash of an organizer code, if one was presented
-  std::optional<Role> role;               // only the server itself may pick a role directly
+  std::string secret_hash;                      // computed by the adapter from a fresh random secret
+  std::optional<std::string> code_hash;         // hash of an organizer code, if one was presented
+  std::optional<Role> role;                     // only the server itself may pick a role directly
   std::optional<std::string> ticket_hash = {};  // hash of a ticket code, if one was presented
   std::optional<std::string> invite_hash = {};  // hash of an organizer invitation, if one was presented
 };
@@ -198,11 +198,10 @@ struct UnhideProject {
 
 using Command =
     std::variant<CreateEvent, SetOrganizerCode, AddRoom, AddSlot, SetVoteCap, SetLocks, SetVisibility, SetCaps,
-                 RotateOrganizerCode, CreateInvitation, Join,
-                 SetRole, CreateDisplay, RemoveParticipant, SetJoinMode, AddTickets, ProposeTopic, EditTopic, WithdrawTopic, ScheduleTopic, UnscheduleTopic,
-                 Vote, Unvote, HideTopic, UnhideTopic, MergeTopic, CreateProject, EditProject,
-                 WithdrawProject, AddMaintainer, ClaimTable, ReleaseTable, JoinProject,
-                 LeaveProject, HideProject, UnhideProject>;
+                 RotateOrganizerCode, CreateInvitation, Join, SetRole, CreateDisplay, RemoveParticipant, SetJoinMode,
+                 AddTickets, ProposeTopic, EditTopic, WithdrawTopic, ScheduleTopic, UnscheduleTopic, Vote, Unvote,
+                 HideTopic, UnhideTopic, MergeTopic, CreateProject, EditProject, WithdrawProject, AddMaintainer,
+                 ClaimTable, ReleaseTable, JoinProject, LeaveProject, HideProject, UnhideProject>;
 
 std::string_view command_type(const Command& command);
 

@@ -50,11 +50,11 @@ bool is_space(std::uint32_t cp) { return cp == ' ' || cp == '\n' || cp == 0xA0 |
 // "filler" letters. They are kept inside visible text (a zero-width joiner builds emoji), but
 // text made only of them would be an invisible card on the board.
 bool is_invisible(std::uint32_t cp) {
-  return is_space(cp) || cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 ||
-         cp == 0x17B4 || cp == 0x17B5 || cp == 0x180E || (cp >= 0x180B && cp <= 0x180F) ||
-         (cp >= 0x2000 && cp <= 0x200F) || cp == 0x202F || cp == 0x205F || (cp >= 0x2060 && cp <= 0x206F) ||
-         cp == 0x2800 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 ||
-         (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+  return is_space(cp) || cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 ||
+         cp == 0x17B5 || cp == 0x180E || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x2000 && cp <= 0x200F) ||
+         cp == 0x202F || cp == 0x205F || (cp >= 0x2060 && cp <= 0x206F) || cp == 0x2800 || cp == 0x3164 ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFF8) ||
+         (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 }  // namespace
@@ -74,8 +74,7 @@ std::size_t utf8_length(std::string_view text) {
 Result<std::string> clean_text(std::string_view text, std::string_view field, TextRule rule) {
   const std::string f{field};
   if (text.size() > rule.max_chars * 4 + 64) {
-    return make_error("too_long", f + " is longer than " + std::to_string(rule.max_chars) +
-                                      " characters", f);
+    return make_error("too_long", f + " is longer than " + std::to_string(rule.max_chars) + " characters", f);
   }
   std::string out;
   out.reserve(text.size());
@@ -120,16 +119,14 @@ Result<std::string> clean_text(std::string_view text, std::string_view field, Te
   if (chars < rule.min_chars) {
     return make_error("invalid_value",
                       rule.min_chars == 1 ? f + " must not be empty"
-                                          : f + " needs at least " +
-                                                std::to_string(rule.min_chars) + " characters",
+                                          : f + " needs at least " + std::to_string(rule.min_chars) + " characters",
                       f);
   }
   if (chars > 0 && !visible) {
     return make_error("invalid_value", f + " shows nothing: it has only invisible or format characters", f);
   }
   if (chars > rule.max_chars) {
-    return make_error("too_long",
-                      f + " is longer than " + std::to_string(rule.max_chars) + " characters", f);
+    return make_error("too_long", f + " is longer than " + std::to_string(rule.max_chars) + " characters", f);
   }
   return out;
 }
@@ -178,8 +175,8 @@ bool is_timezone_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return false;
   if (name.find("..") != std::string_view::npos) return false;
   for (const char c : name) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '/' || c == '_' || c == '-' || c == '+';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+                    c == '_' || c == '-' || c == '+';
     if (!ok) return false;
   }
   return true;

@@ -14,7 +14,7 @@ using Seq = std::int64_t;
 using UnixTime = std::int64_t;  // seconds since the epoch, UTC
 
 enum class Role { attendee, maintainer, organizer, display };  // display: a read-only screen
-enum class JoinMode { open, tickets };  // tickets: each join needs an unused ticket code
+enum class JoinMode { open, tickets };                         // tickets: each join needs an unused ticket code
 enum class RoomKind { open_space, sprint };
 enum class TopicState { proposed, scheduled, withdrawn, hidden, merged };
 enum class Level { any, beginner, intermediate, advanced };
@@ -25,8 +25,8 @@ enum class Visibility { public_, participants };
 struct EventInfo {
   std::string slug;
   std::string name;
-  std::string timezone;  // IANA name; times are stored in UTC and shown in this zone
-  int vote_cap = 0;      // live votes per participant; 0 = unlimited
+  std::string timezone;                  // IANA name; times are stored in UTC and shown in this zone
+  int vote_cap = 0;                      // live votes per participant; 0 = unlimited
   std::vector<std::string> sprint_days;  // local days, YYYY-MM-DD
   bool proposals_locked = false;
   bool voting_locked = false;

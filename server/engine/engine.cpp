@@ -262,7 +262,7 @@ void Engine::stage(CommandJob& job) {
   domain::Command command;
   domain::Actor actor = domain::Actor::anonymous();
   std::string secret;
-  std::string new_code;  // a code this request makes, told to the requester in the ack
+  std::string new_code;     // a code this request makes, told to the requester in the ack
   bool credential = false;  // the request presents a code or ticket: failures count against its address
   const double now = options_.monotonic();
   if (auto* join = std::get_if<protocol::JoinRequest>(&job.request.body)) {
@@ -352,7 +352,8 @@ void Engine::stage(CommandJob& job) {
       conn.joining = true;
     }
     p.ack_extra = {{"participant", protocol::self_json(joined->participant)}, {"secret", secret}};
-    if (joined->participant.role != domain::Role::display) p.ack_extra["me"] = me_json(slot->board, joined->participant.id);
+    if (joined->participant.role != domain::Role::display)
+      p.ack_extra["me"] = me_json(slot->board, joined->participant.id);
   }
   if (changes_my_choices(change.body)) p.ack_extra["me"] = me_json(slot->board, actor.participant);
   const bool code_made = std::holds_alternative<domain::OrganizerCodeSet>(change.body) ||
@@ -532,7 +533,8 @@ void Engine::do_auth(const SubscriberPtr& connection, const json& id, const prot
   const std::string address = connection->client_address();
   const double now = options_.monotonic();
   if (const double wait = sign_ins_.wait(address, request.event, now); wait > 0) {
-    connection->deliver(protocol::encode_error(id, retry_later("too many wrong secrets: wait before trying again", wait)));
+    connection->deliver(
+        protocol::encode_error(id, retry_later("too many wrong secrets: wait before trying again", wait)));
     return;
   }
   const auto participant = slot->board.participant_by_secret(hash_secret(options_.secret_key, request.secret));
@@ -590,14 +592,15 @@ void Engine::do_project_attendees(const SubscriberPtr& connection, const json& i
   const domain::Board& board = me->slot->board;
   const domain::Project* project = board.project(project_id);
   if (project == nullptr) {
-    return connection->deliver(protocol::encode_error(
-        id, make_error("not_found", "no project " + std::to_string(project_id), "project_id")));
+    return connection->deliver(
+        protocol::encode_error(id, make_error("not_found", "no project " + std::to_string(project_id), "project_id")));
   }
   const bool maintainer = std::find(project->maintainers.begin(), project->maintainers.end(), me->participant->id) !=
                           project->maintainers.end();
   if (!maintainer && me->participant->role != domain::Role::organizer) {
     return connection->deliver(protocol::encode_error(
-        id, make_error("forbidden", "only the project's maintainers or an organizer can see who joined", "project_id")));
+        id,
+        make_error("forbidden", "only the project's maintainers or an organizer can see who joined", "project_id")));
   }
   json people = json::array();
   for (const domain::Id a : project->attendees) {
@@ -675,8 +678,8 @@ void Engine::read_board(std::string slug, std::string bearer, std::function<void
     if (slot == nullptr) return done(make_error("not_found", "no event '" + slug + "'", "event"));
     if (slot->board.info().visibility == domain::Visibility::participants &&
         (bearer.empty() || !slot->board.participant_by_secret(hash_secret(options_.secret_key, bearer)))) {
-      return done(make_error("not_joined",
-                             "this event is for participants only: send Authorization: Bearer SECRET", "Authorization"));
+      return done(make_error("not_joined", "this event is for participants only: send Authorization: Bearer SECRET",
+                             "Authorization"));
     }
     done(snapshot_frame(*slot));
   }));

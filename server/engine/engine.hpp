@@ -137,8 +137,8 @@ class Engine {
   struct Connection {
     std::string joined;  // event slug the participant belongs to
     domain::Id participant = 0;
-    bool joining = false;     // a join of this connection waits in the pending group
-    std::string subscribed;   // event slug whose changes it follows
+    bool joining = false;              // a join of this connection waits in the pending group
+    std::string subscribed;            // event slug whose changes it follows
     std::weak_ptr<Subscriber> handle;  // to close it (participant removed, event made private)
   };
   struct CommandJob {

@@ -15,7 +15,8 @@ double SignInLimits::wait(const std::string& address, const std::string& event, 
   if (const auto it = failures_.find({address, event}); it != failures_.end()) {
     wait = std::max(wait, it->second.blocked_until - now);
   }
-  if (const auto it = event_failures_.find(event); it != event_failures_.end() && options_.event_failures_per_second > 0) {
+  if (const auto it = event_failures_.find(event);
+      it != event_failures_.end() && options_.event_failures_per_second > 0) {
     Bucket b = it->second;
     refill(b, options_.event_failures_per_second, options_.event_failure_burst, now);
     if (b.tokens < 1.0) wait = std::max(wait, (1.0 - b.tokens) / options_.event_failures_per_second);
@@ -30,7 +31,8 @@ void SignInLimits::failed(const std::string& address, const std::string& event, 
   ++f.count;
   f.last = now;
   if (f.count > options_.free_failures) {
-    const double backoff = std::min(options_.max_backoff_seconds, std::ldexp(1.0, std::min(f.count - options_.free_failures - 1, 30)));
+    const double backoff =
+        std::min(options_.max_backoff_seconds, std::ldexp(1.0, std::min(f.count - options_.free_failures - 1, 30)));
     f.blocked_until = now + backoff;
   }
   auto [it, fresh] = event_failures_.try_emplace(event, Bucket{options_.event_failure_burst, now});

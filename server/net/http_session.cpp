@@ -242,7 +242,8 @@ void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
   }
   if (beast::websocket::is_upgrade(req)) {
     if (req.target() != "/ws") {
-      send(json_response(http::status::not_found, protocol::error_body(make_error("not_found", "the WebSocket endpoint is /ws"))));
+      send(json_response(http::status::not_found,
+                         protocol::error_body(make_error("not_found", "the WebSocket endpoint is /ws"))));
       return;
     }
     OriginPolicy policy{context_.allowed_origins, context_.allowed_hosts, tls};
@@ -268,7 +269,7 @@ void BasicHttpSession<Stream>::on_read(beast::error_code ec, std::size_t /*bytes
 
 template <class Stream>
 typename BasicHttpSession<Stream>::Response BasicHttpSession<Stream>::json_response(http::status status,
-                                                                                  std::string body) const {
+                                                                                    std::string body) const {
   Response res{status, version_};
   add_security_headers(res);
   res.set(http::field::content_type, "application/json");
@@ -282,8 +283,9 @@ typename BasicHttpSession<Stream>::Response BasicHttpSession<Stream>::json_respo
 template <class Stream>
 void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& req) {
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    auto res = json_response(http::status::method_not_allowed,
-                             protocol::error_body(make_error("bad_request", "only GET and HEAD; changes go over the WebSocket")));
+    auto res = json_response(
+        http::status::method_not_allowed,
+        protocol::error_body(make_error("bad_request", "only GET and HEAD; changes go over the WebSocket")));
     res.set(http::field::allow, "GET, HEAD");
     return send(std::move(res));
   }
@@ -291,10 +293,10 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
   const std::string path = target.substr(0, target.find('?'));
 
   if (path == "/healthz") {
-    return send(json_response(http::status::ok, json{{"status", "ok"},
-                                                     {"events", context_.engine.event_count()},
-                                                     {"connections", context_.connections.load()}}
-                                                    .dump()));
+    return send(json_response(
+        http::status::ok,
+        json{{"status", "ok"}, {"events", context_.engine.event_count()}, {"connections", context_.connections.load()}}
+            .dump()));
   }
   if (path == "/api/events") {
     context_.engine.list_events([self = this->shared_from_this()](std::vector<engine::EventSummary> list) {
@@ -318,7 +320,8 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
     const bool qr = rest.ends_with("/qr.svg");
     if (qr) rest.resize(rest.size() - 7);
     if (rest.empty() || rest.find('/') != std::string::npos) {
-      return send(json_response(http::status::not_found, protocol::error_body(make_error("not_found", "no such API path"))));
+      return send(
+          json_response(http::status::not_found, protocol::error_body(make_error("not_found", "no such API path"))));
     }
     std::string base = context_.public_url;
     if (base.empty()) base = (tls ? "https://" : "http://") + std::string(req[http::field::host]);
@@ -332,28 +335,29 @@ void BasicHttpSession<Stream>::handle(const http::request<http::string_body>& re
         bearer = std::string(auth.substr(7));
       }
     }
-    context_.engine.read_board(rest, qr ? std::string() : bearer, [self = this->shared_from_this(), rest, qr, base](
-                                                                      Result<protocol::Frame> board) {
-      net::post(self->stream_.get_executor(), [self, board = std::move(board), rest, qr, base] {
-        if (!board && (!qr || board.error().code == "not_found")) {
-          const bool missing = board.error().code == "not_found";
-          auto res = self->json_response(missing ? http::status::not_found : http::status::unauthorized,
-                                         protocol::error_body(board.error()));
-          if (!missing) res.set(http::field::www_authenticate, "Bearer");
-          self->send(std::move(res));
-          return;
-        }
-        if (!qr) return self->send(self->json_response(http::status::ok, **board));
-        Response res{http::status::ok, self->version_};
-        add_security_headers(res);
-        res.set(http::field::content_type, "image/svg+xml");
-        res.set(http::field::cache_control, "no-cache");
-        res.keep_alive(self->keep_alive_);
-        res.body() = qr_svg(base + "/e/" + rest);
-        res.prepare_payload();
-        self->send(std::move(res));
-      });
-    });
+    context_.engine.read_board(
+        rest, qr ? std::string() : bearer,
+        [self = this->shared_from_this(), rest, qr, base](Result<protocol::Frame> board) {
+          net::post(self->stream_.get_executor(), [self, board = std::move(board), rest, qr, base] {
+            if (!board && (!qr || board.error().code == "not_found")) {
+              const bool missing = board.error().code == "not_found";
+              auto res = self->json_response(missing ? http::status::not_found : http::status::unauthorized,
+                                             protocol::error_body(board.error()));
+              if (!missing) res.set(http::field::www_authenticate, "Bearer");
+              self->send(std::move(res));
+              return;
+            }
+            if (!qr) return self->send(self->json_response(http::status::ok, **board));
+            Response res{http::status::ok, self->version_};
+            add_security_headers(res);
+            res.set(http::field::content_type, "image/svg+xml");
+            res.set(http::field::cache_control, "no-cache");
+            res.keep_alive(self->keep_alive_);
+            res.body() = qr_svg(base + "/e/" + rest);
+            res.prepare_payload();
+            self->send(std::move(res));
+          });
+        });
     return;
   }
   serve_file(req);

@@ -46,7 +46,8 @@ std::optional<std::string> resolve_static(std::string_view root, std::string_vie
   std::size_t start = 1;
   while (start <= path.size()) {
     const std::size_t end = path.find('/', start);
-    const std::string_view seg = std::string_view(path).substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string_view seg =
+        std::string_view(path).substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (seg.empty() || seg.front() == '.') return std::nullopt;
     for (const char c : seg) {
       if (c == '\0' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return std::nullopt;

@@ -26,8 +26,8 @@ std::optional<Id> opt_id(const json& j) {
 }
 
 Room room_from(const json& j) {
-  return Room{j.at("id").get<Id>(), j.at("name").get<std::string>(),
-              enum_from<RoomKind>(j.at("kind"), room_kind_from), j.at("capacity").get<int>()};
+  return Room{j.at("id").get<Id>(), j.at("name").get<std::string>(), enum_from<RoomKind>(j.at("kind"), room_kind_from),
+              j.at("capacity").get<int>()};
 }
 
 Slot slot_from(const json& j) {
@@ -38,8 +38,8 @@ Slot slot_from(const json& j) {
 }
 
 Participant participant_from(const json& j) {
-  return Participant{j.at("id").get<Id>(), j.at("name").get<std::string>(),
-                     enum_from<Role>(j.at("role"), role_from), j.value("removed", false)};
+  return Participant{j.at("id").get<Id>(), j.at("name").get<std::string>(), enum_from<Role>(j.at("role"), role_from),
+                     j.value("removed", false)};
 }
 
 Topic topic_from(const json& j) {
@@ -250,9 +250,12 @@ struct FieldWriter {
 ChangeBody body_from(const std::string& kind, const json& j) {
   const auto id = [&](const char* k) { return j.at(k).get<Id>(); };
   if (kind == "event_created") {
-    return EventCreated{j.at("slug").get<std::string>(), j.at("name").get<std::string>(),
-                        j.at("timezone").get<std::string>(), j.at("vote_cap").get<int>(),
-                        j.at("sprint_days").get<std::vector<std::string>>(), j.value("topic_cap", 5),
+    return EventCreated{j.at("slug").get<std::string>(),
+                        j.at("name").get<std::string>(),
+                        j.at("timezone").get<std::string>(),
+                        j.at("vote_cap").get<int>(),
+                        j.at("sprint_days").get<std::vector<std::string>>(),
+                        j.value("topic_cap", 5),
                         j.value("project_cap", 3)};
   }
   if (kind == "organizer_code_set") return OrganizerCodeSet{j.at("code_hash").get<std::string>()};
@@ -284,8 +287,7 @@ ChangeBody body_from(const std::string& kind, const json& j) {
   }
   if (kind == "topic_proposed") return TopicProposed{topic_from(j.at("topic")), opt_participant(j, "participant")};
   if (kind == "topic_edited") {
-    return TopicEdited{id("topic_id"), j.at("title").get<std::string>(),
-                       j.at("description").get<std::string>()};
+    return TopicEdited{id("topic_id"), j.at("title").get<std::string>(), j.at("description").get<std::string>()};
   }
   if (kind == "topic_withdrawn") return TopicWithdrawn{id("topic_id")};
   if (kind == "topic_scheduled") return TopicScheduled{id("topic_id"), id("room_id"), id("slot_id")};
@@ -392,9 +394,7 @@ json public_json(const Project& p) {
           {"state", to_string(p.state)}};
 }
 
-json self_json(const Participant& p) {
-  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}};
-}
+json self_json(const Participant& p) { return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}}; }
 
 json encode_board_full(const Board& board) {
   json j = encode_board(board);
@@ -447,10 +447,7 @@ json encode_board(const Board& board) {
 }
 
 json encode_snapshot(const Board& board) {
-  return {{"type", "snapshot"},
-          {"event", board.info().slug},
-          {"seq", board.seq()},
-          {"board", encode_board(board)}};
+  return {{"type", "snapshot"}, {"event", board.info().slug}, {"seq", board.seq()}, {"board", encode_board(board)}};
 }
 
 json encode_change(const Change& change, const std::string& slug, Audience audience) {

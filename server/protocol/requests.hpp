@@ -20,7 +20,7 @@ struct SubscribeRequest {
 struct JoinRequest {
   std::string event;
   std::string name;
-  std::optional<std::string> code;    // organizer code, in clear: the adapter hashes it
+  std::optional<std::string> code;         // organizer code, in clear: the adapter hashes it
   std::optional<std::string> ticket = {};  // ticket code, in clear: the adapter hashes it
   std::optional<std::string> invite = {};  // organizer invitation code, in clear
 };

@@ -20,42 +20,258 @@ const char* const col_names[] = {"server", "anonymous", "attendee", "owner", "or
 // forbidden or not_joined. Votes and sprint sign-ups are personal: the server has none.
 const std::map<std::string, std::string> expected = {
     //                      srv anon att own org disp
-    {"create_event",        "Y" "N" "N" "N" "N" "N"},
-    {"set_organizer_code",  "Y" "N" "N" "N" "N" "N"},
-    {"add_tickets",         "Y" "N" "N" "N" "N" "N"},
-    {"join",                "Y" "Y" "Y" "Y" "Y" "Y"},
-    {"add_room",            "Y" "N" "N" "N" "Y" "N"},
-    {"add_slot",            "Y" "N" "N" "N" "Y" "N"},
-    {"set_vote_cap",        "Y" "N" "N" "N" "Y" "N"},
-    {"set_locks",           "Y" "N" "N" "N" "Y" "N"},
-    {"set_join_mode",       "Y" "N" "N" "N" "Y" "N"},
-    {"set_visibility",      "Y" "N" "N" "N" "Y" "N"},
-    {"set_caps",            "Y" "N" "N" "N" "Y" "N"},
-    {"rotate_organizer_code", "Y" "N" "N" "N" "Y" "N"},
-    {"create_invitation",   "Y" "N" "N" "N" "Y" "N"},
-    {"set_role",            "Y" "N" "N" "N" "Y" "N"},
-    {"create_display",      "Y" "N" "N" "N" "Y" "N"},
-    {"remove_participant",  "Y" "N" "N" "N" "Y" "N"},
-    {"hide_topic",          "Y" "N" "N" "N" "Y" "N"},
-    {"unhide_topic",        "Y" "N" "N" "N" "Y" "N"},
-    {"merge_topic",         "Y" "N" "N" "N" "Y" "N"},
-    {"hide_project",        "Y" "N" "N" "N" "Y" "N"},
-    {"unhide_project",      "Y" "N" "N" "N" "Y" "N"},
-    {"propose_topic",       "Y" "N" "Y" "Y" "Y" "N"},
-    {"vote",                "N" "N" "Y" "Y" "Y" "N"},
-    {"unvote",              "N" "N" "Y" "Y" "Y" "N"},
-    {"create_project",      "Y" "N" "Y" "Y" "Y" "N"},
-    {"join_project",        "N" "N" "Y" "Y" "Y" "N"},
-    {"leave_project",       "Y" "N" "Y" "Y" "Y" "N"},
-    {"edit_topic",          "Y" "N" "N" "Y" "Y" "N"},
-    {"withdraw_topic",      "Y" "N" "N" "Y" "Y" "N"},
-    {"schedule_topic",      "Y" "N" "N" "Y" "Y" "N"},
-    {"unschedule_topic",    "Y" "N" "N" "Y" "Y" "N"},
-    {"edit_project",        "Y" "N" "N" "Y" "Y" "N"},
-    {"withdraw_project",    "Y" "N" "N" "Y" "Y" "N"},
-    {"add_maintainer",      "Y" "N" "N" "Y" "Y" "N"},
-    {"claim_table",         "Y" "N" "N" "Y" "Y" "N"},
-    {"release_table",       "Y" "N" "N" "Y" "Y" "N"},
+    {"create_event",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "N"
+     "N"},
+    {"set_organizer_code",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "N"
+     "N"},
+    {"add_tickets",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "N"
+     "N"},
+    {"join",
+     "Y"
+     "Y"
+     "Y"
+     "Y"
+     "Y"
+     "Y"},
+    {"add_room",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"add_slot",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_vote_cap",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_locks",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_join_mode",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_visibility",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_caps",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"rotate_organizer_code",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"create_invitation",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"set_role",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"create_display",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"remove_participant",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"hide_topic",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"unhide_topic",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"merge_topic",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"hide_project",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"unhide_project",
+     "Y"
+     "N"
+     "N"
+     "N"
+     "Y"
+     "N"},
+    {"propose_topic",
+     "Y"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"vote",
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"unvote",
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"create_project",
+     "Y"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"join_project",
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"leave_project",
+     "Y"
+     "N"
+     "Y"
+     "Y"
+     "Y"
+     "N"},
+    {"edit_topic",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"withdraw_topic",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"schedule_topic",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"unschedule_topic",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"edit_project",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"withdraw_project",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"add_maintainer",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"claim_table",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
+    {"release_table",
+     "Y"
+     "N"
+     "N"
+     "Y"
+     "Y"
+     "N"},
 };
 
 class AuthorizationTest : public EventTest {
@@ -127,13 +343,20 @@ class AuthorizationTest : public EventTest {
 
   Actor actor(Col c) const {
     switch (c) {
-      case kServer: return Actor::system();
-      case kAnonymous: return Actor::anonymous();
-      case kAttendee: return Actor::of(bob);
-      case kOwner: return Actor::of(owner);
-      case kOrganizer: return Actor::of(org);
-      case kDisplay: return Actor::of(display);
-      default: throw std::logic_error("column");
+      case kServer:
+        return Actor::system();
+      case kAnonymous:
+        return Actor::anonymous();
+      case kAttendee:
+        return Actor::of(bob);
+      case kOwner:
+        return Actor::of(owner);
+      case kOrganizer:
+        return Actor::of(org);
+      case kDisplay:
+        return Actor::of(display);
+      default:
+        throw std::logic_error("column");
     }
   }
 };
@@ -175,14 +398,19 @@ TEST_F(AuthorizationTest, ARemovedParticipantCanDoNothing) {
 TEST_F(AuthorizationTest, TicketModeNeedsAnUnusedTicket) {
   run(AddTickets{{"hash-a", "hash-b"}});
   run(SetJoinMode{JoinMode::tickets}, Actor::of(org));
-  EXPECT_TRUE(rejects(Join{"No ticket", "s-1", std::nullopt, std::nullopt}, Actor::anonymous(), "ticket_required", "ticket"));
-  EXPECT_TRUE(rejects(Join{"Bad", "s-2", std::nullopt, std::nullopt, std::string("hash-zzz")}, Actor::anonymous(), "bad_secret", "ticket"));
-  const auto joined = run_as<ParticipantJoined>(Join{"Tess", "s-3", std::nullopt, std::nullopt, std::string("hash-a")}, Actor::anonymous());
+  EXPECT_TRUE(
+      rejects(Join{"No ticket", "s-1", std::nullopt, std::nullopt}, Actor::anonymous(), "ticket_required", "ticket"));
+  EXPECT_TRUE(rejects(Join{"Bad", "s-2", std::nullopt, std::nullopt, std::string("hash-zzz")}, Actor::anonymous(),
+                      "bad_secret", "ticket"));
+  const auto joined = run_as<ParticipantJoined>(Join{"Tess", "s-3", std::nullopt, std::nullopt, std::string("hash-a")},
+                                                Actor::anonymous());
   EXPECT_EQ(joined.participant.role, Role::attendee);
   EXPECT_EQ(board.tickets_used(), 1u);
-  EXPECT_TRUE(rejects(Join{"Tess again", "s-4", std::nullopt, std::nullopt, std::string("hash-a")}, Actor::anonymous(), "ticket_used", "ticket"));
+  EXPECT_TRUE(rejects(Join{"Tess again", "s-4", std::nullopt, std::nullopt, std::string("hash-a")}, Actor::anonymous(),
+                      "ticket_used", "ticket"));
   // The organizer code still works without a ticket.
-  EXPECT_EQ(run_as<ParticipantJoined>(Join{"Org 2", "s-5", std::string("organizer-code-hash"), std::nullopt}, Actor::anonymous())
+  EXPECT_EQ(run_as<ParticipantJoined>(Join{"Org 2", "s-5", std::string("organizer-code-hash"), std::nullopt},
+                                      Actor::anonymous())
                 .participant.role,
             Role::organizer);
   EXPECT_TRUE(rejects(AddTickets{{"hash-b"}}, Actor::system(), "conflict", "tickets"));

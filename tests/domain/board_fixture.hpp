@@ -38,8 +38,8 @@ inline std::optional<Id> actor_id(const Actor& a) {
 
 // Decides `command` as `actor` and applies the change to `board` (appending it to `log`).
 // Returns the change body, or the error on rejection (the board is then untouched).
-inline Result<ChangeBody> decide_apply(Board& board, std::vector<Change>& log,
-                                       const Command& command, const Actor& actor) {
+inline Result<ChangeBody> decide_apply(Board& board, std::vector<Change>& log, const Command& command,
+                                       const Actor& actor) {
   auto decided = board.decide(command, actor);
   if (!decided) return decided.error();
   Change change{board.seq() + 1, kAt + board.seq(), actor_id(actor), *decided};
@@ -58,8 +58,8 @@ class BoardTest : public ::testing::Test {
   ChangeBody run(const Command& command, const Actor& actor = Actor::system()) {
     auto r = decide_apply(board, log, command, actor);
     if (!r) {
-      ADD_FAILURE() << "command " << command_type(command) << " rejected: " << r.error().code
-                    << " (" << r.error().message << ", field '" << r.error().field << "')";
+      ADD_FAILURE() << "command " << command_type(command) << " rejected: " << r.error().code << " ("
+                    << r.error().message << ", field '" << r.error().field << "')";
       return ChangeBody{};
     }
     return *r;
@@ -76,26 +76,22 @@ class BoardTest : public ::testing::Test {
   }
 
   // The command is rejected with `code` (and `field` when given), and the board is unchanged.
-  ::testing::AssertionResult rejects(const Command& command, const Actor& actor,
-                                     const std::string& code,
+  ::testing::AssertionResult rejects(const Command& command, const Actor& actor, const std::string& code,
                                      const std::optional<std::string>& field = std::nullopt) {
     const std::string before = board_state(board);
     const Seq seq_before = board.seq();
     auto r = board.decide(command, actor);
     if (r) {
       return ::testing::AssertionFailure()
-             << command_type(command) << " was accepted as " << change_kind(*r)
-             << ", expected " << code;
+             << command_type(command) << " was accepted as " << change_kind(*r) << ", expected " << code;
     }
     if (r.error().code != code) {
-      return ::testing::AssertionFailure()
-             << command_type(command) << " rejected with " << r.error().code << " ("
-             << r.error().message << "), expected " << code;
+      return ::testing::AssertionFailure() << command_type(command) << " rejected with " << r.error().code << " ("
+                                           << r.error().message << "), expected " << code;
     }
     if (field && r.error().field != *field) {
-      return ::testing::AssertionFailure() << command_type(command) << " " << code
-                                           << " names field '" << r.error().field
-                                           << "', expected '" << *field << "'";
+      return ::testing::AssertionFailure() << command_type(command) << " " << code << " names field '"
+                                           << r.error().field << "', expected '" << *field << "'";
     }
     if (r.error().message.empty()) {
       return ::testing::AssertionFailure() << "error " << code << " has no message";
@@ -108,10 +104,8 @@ class BoardTest : public ::testing::Test {
 
   // --- set-up helpers -----------------------------------------------------------------
 
-  void create_event(int vote_cap = 0,
-                    std::vector<std::string> sprint_days = {"2026-05-18", "2026-05-19"}) {
-    run(CreateEvent{"pycon-us-2026", "PyCon US 2026", "America/Los_Angeles", vote_cap,
-                    std::move(sprint_days)});
+  void create_event(int vote_cap = 0, std::vector<std::string> sprint_days = {"2026-05-18", "2026-05-19"}) {
+    run(CreateEvent{"pycon-us-2026", "PyCon US 2026", "America/Los_Angeles", vote_cap, std::move(sprint_days)});
   }
   Id add_room(const std::string& name, RoomKind kind = RoomKind::open_space, int capacity = 40) {
     return run_as<RoomAdded>(AddRoom{name, kind, capacity}).room.id;

@@ -13,8 +13,8 @@ class ParticipantsTest : public BoardTest {
 };
 
 TEST_F(ParticipantsTest, AnonymousJoinGivesAnAttendeeWithTheNextId) {
-  const auto j = run_as<ParticipantJoined>(Join{"  Ada\tLovelace ", "s1", std::nullopt, std::nullopt},
-                                           Actor::anonymous());
+  const auto j =
+      run_as<ParticipantJoined>(Join{"  Ada\tLovelace ", "s1", std::nullopt, std::nullopt}, Actor::anonymous());
   EXPECT_EQ(j.participant.id, 1);
   EXPECT_EQ(j.participant.name, "Ada Lovelace");
   EXPECT_EQ(j.participant.role, Role::attendee);
@@ -28,45 +28,37 @@ TEST_F(ParticipantsTest, AnonymousJoinGivesAnAttendeeWithTheNextId) {
 TEST_F(ParticipantsTest, NameLimitsAreCountedInCharacters) {
   std::string name;
   for (int i = 0; i < 60; ++i) name += "\xC3\xA9";  // é: 2 bytes, 1 character
-  EXPECT_EQ(board.participant(join(name)) ->name, name);
-  EXPECT_TRUE(rejects(Join{name + "e", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(),
-                      "too_long", "name"));
-  EXPECT_TRUE(rejects(Join{std::string(61, 'a'), "s-x", std::nullopt, std::nullopt},
-                      Actor::anonymous(), "too_long", "name"));
-  EXPECT_TRUE(rejects(Join{"   ", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(),
-                      "invalid_value", "name"));
-  EXPECT_TRUE(rejects(Join{"", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(),
-                      "invalid_value", "name"));
-  EXPECT_TRUE(rejects(Join{"Ad\xFF", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(),
-                      "invalid_value", "name"));
+  EXPECT_EQ(board.participant(join(name))->name, name);
+  EXPECT_TRUE(rejects(Join{name + "e", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(), "too_long", "name"));
+  EXPECT_TRUE(
+      rejects(Join{std::string(61, 'a'), "s-x", std::nullopt, std::nullopt}, Actor::anonymous(), "too_long", "name"));
+  EXPECT_TRUE(rejects(Join{"   ", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(), "invalid_value", "name"));
+  EXPECT_TRUE(rejects(Join{"", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(), "invalid_value", "name"));
+  EXPECT_TRUE(rejects(Join{"Ad\xFF", "s-x", std::nullopt, std::nullopt}, Actor::anonymous(), "invalid_value", "name"));
 }
 
 TEST_F(ParticipantsTest, JoinedConnectionCannotJoinAgain) {
   const Id ada = join("Ada");
-  EXPECT_TRUE(rejects(Join{"Ada again", "s-new", std::nullopt, std::nullopt}, Actor::of(ada),
-                      "conflict"));
+  EXPECT_TRUE(rejects(Join{"Ada again", "s-new", std::nullopt, std::nullopt}, Actor::of(ada), "conflict"));
 }
 
 TEST_F(ParticipantsTest, SecretMustBeFreshAndNonEmpty) {
   run(Join{"Ada", "same", std::nullopt, std::nullopt}, Actor::anonymous());
-  EXPECT_TRUE(rejects(Join{"Bob", "same", std::nullopt, std::nullopt}, Actor::anonymous(),
-                      "conflict", "secret"));
-  EXPECT_TRUE(rejects(Join{"Bob", "", std::nullopt, std::nullopt}, Actor::anonymous(), "conflict",
-                      "secret"));
+  EXPECT_TRUE(rejects(Join{"Bob", "same", std::nullopt, std::nullopt}, Actor::anonymous(), "conflict", "secret"));
+  EXPECT_TRUE(rejects(Join{"Bob", "", std::nullopt, std::nullopt}, Actor::anonymous(), "conflict", "secret"));
 }
 
 TEST_F(ParticipantsTest, OrganizerCodeMakesAnOrganizer) {
-  const auto j = run_as<ParticipantJoined>(
-      Join{"Olga", "s1", std::string("organizer-code-hash"), std::nullopt}, Actor::anonymous());
+  const auto j = run_as<ParticipantJoined>(Join{"Olga", "s1", std::string("organizer-code-hash"), std::nullopt},
+                                           Actor::anonymous());
   EXPECT_EQ(j.participant.role, Role::organizer);
   EXPECT_EQ(role_of(j.participant.id), Role::organizer);
 }
 
 TEST_F(ParticipantsTest, WrongOrganizerCodeIsBadSecret) {
-  EXPECT_TRUE(rejects(Join{"Olga", "s1", std::string("guess"), std::nullopt}, Actor::anonymous(),
-                      "bad_secret", "code"));
-  EXPECT_TRUE(rejects(Join{"Olga", "s1", std::string(""), std::nullopt}, Actor::anonymous(),
-                      "bad_secret", "code"));
+  EXPECT_TRUE(
+      rejects(Join{"Olga", "s1", std::string("guess"), std::nullopt}, Actor::anonymous(), "bad_secret", "code"));
+  EXPECT_TRUE(rejects(Join{"Olga", "s1", std::string(""), std::nullopt}, Actor::anonymous(), "bad_secret", "code"));
 }
 
 TEST_F(ParticipantsTest, NoOrganizerCodeSetMeansEveryCodeIsBad) {
@@ -79,8 +71,7 @@ TEST_F(ParticipantsTest, NoOrganizerCodeSetMeansEveryCodeIsBad) {
 }
 
 TEST_F(ParticipantsTest, RoleOnlyFromTheServer) {
-  EXPECT_TRUE(rejects(Join{"Eve", "s1", std::nullopt, Role::organizer}, Actor::anonymous(),
-                      "forbidden", "role"));
+  EXPECT_TRUE(rejects(Join{"Eve", "s1", std::nullopt, Role::organizer}, Actor::anonymous(), "forbidden", "role"));
   const Id m = join("Max", Role::maintainer);
   EXPECT_EQ(role_of(m), Role::maintainer);
   const Id o = join("Olga", Role::organizer);

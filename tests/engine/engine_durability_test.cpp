@@ -34,8 +34,8 @@ TEST_F(EngineDurabilityTest, ManyCommandsFromManyThreadsAllGetAcksWithGapFreeSeq
       for (int i = 0; i < kPerThread; ++i) {
         json id = "t" + std::to_string(t) + "-" + std::to_string(i);
         engine_->submit(people[static_cast<std::size_t>(t)].conn,
-                        protocol::Request{id, protocol::CommandRequest{domain::ProposeTopic{
-                                                  "Topic " + id.get<std::string>(), ""}}});
+                        protocol::Request{
+                            id, protocol::CommandRequest{domain::ProposeTopic{"Topic " + id.get<std::string>(), ""}}});
         ids[static_cast<std::size_t>(t)].push_back(std::move(id));
       }
     });
@@ -87,7 +87,7 @@ TEST_F(EngineDurabilityTest, AQueuedGroupIsDecidedInOrderAndCommittedWithGapFree
       const Participant& who = i % 2 == 0 ? ada : bob;
       sent.emplace_back(who.conn, post_command(who.conn, domain::ProposeTopic{"T" + std::to_string(i), ""}));
       if (i % 10 == 0) sent.emplace_back(who.conn, post_command(who.conn, domain::Vote{999}));  // rejected
-      if (i == 20) sent.emplace_back(who.conn, post_command(who.conn, domain::Vote{1}));        // decided against the group
+      if (i == 20) sent.emplace_back(who.conn, post_command(who.conn, domain::Vote{1}));  // decided against the group
     }
   }
   Seq expected = setup_seq_ + 2;

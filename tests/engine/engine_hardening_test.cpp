@@ -81,7 +81,7 @@ TEST_F(EngineHardeningTest, WrongSecretsBackOffPerAddressAcrossConnections) {
     EXPECT_EQ(auth(from("192.0.2.1"), "wrong-" + std::to_string(i)).value("code", ""), "bad_secret");
   }
   EXPECT_EQ(auth(from("192.0.2.1"), "wrong-10").value("code", ""), "bad_secret");  // the 11th: back-off starts
-  json limited = auth(from("192.0.2.1"), ada.secret);  // even the right secret waits now
+  json limited = auth(from("192.0.2.1"), ada.secret);                              // even the right secret waits now
   EXPECT_EQ(limited.value("code", ""), "rate_limited") << limited.dump();
   EXPECT_GT(limited.value("retry_after", 0.0), 0.0);
   // Another address is not held back by this one.

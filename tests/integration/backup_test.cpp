@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "http_get.hpp"
-#include "run_boardwalk.hpp"
 #include "lift_caps.hpp"
+#include "run_boardwalk.hpp"
 #include "server_process.hpp"
 #include "storage_probe.hpp"
 #include "ws_client.hpp"

@@ -24,7 +24,8 @@ TEST(Hostile, SomeoneElsesProjectAndTheWrongRoleAreForbidden) {
   WsClient owner(server.port()), other(server.port());
   join(owner, "Maintainer");
   join(other, "Prankster");
-  const json created = owner.request({{"type", "create_project"}, {"name", "Mine"}, {"repo_url", "https://example.org/mine"}});
+  const json created =
+      owner.request({{"type", "create_project"}, {"name", "Mine"}, {"repo_url", "https://example.org/mine"}});
   ASSERT_EQ(created["type"], "ack") << created;
   const long long seq = current_seq(server.port());
   const json edit = other.request({{"type", "edit_project"}, {"project_id", created["project_id"]}, {"name", "Pwned"}});
@@ -41,7 +42,8 @@ TEST(Hostile, ForgedOrMissingSecretsAreRefused) {
   TempDb db;
   ServerProcess server(db.path());
   WsClient c(server.port());
-  EXPECT_EQ(c.request({{"type", "auth"}, {"event", "demo"}, {"secret", "AAAAAAAAAAAAAAAAAAAAAA"}})["code"], "bad_secret");
+  EXPECT_EQ(c.request({{"type", "auth"}, {"event", "demo"}, {"secret", "AAAAAAAAAAAAAAAAAAAAAA"}})["code"],
+            "bad_secret");
   const json missing = c.request({{"type", "auth"}, {"event", "demo"}});
   EXPECT_EQ(missing["code"], "bad_request");
   EXPECT_EQ(missing["field"], "secret");
@@ -140,7 +142,8 @@ TEST(Hostile, AParticipantIsLimitedAcrossAllTheirConnections) {
   int limited = 0;
   for (int i = 0; i < 12; ++i) {
     WsClient& via = i % 2 == 0 ? a : b;
-    if (via.request({{"type", "propose_topic"}, {"title", "t" + std::to_string(i)}})["code"] == "rate_limited") ++limited;
+    if (via.request({{"type", "propose_topic"}, {"title", "t" + std::to_string(i)}})["code"] == "rate_limited")
+      ++limited;
   }
   EXPECT_GT(limited, 0);  // 12 from both connections together exceed a burst of 2/s x 3
 }

@@ -35,7 +35,8 @@ TEST(LiveBoard, ProposeAndVoteReachAnotherClientInOrder) {
   EXPECT_EQ(joined["participant"]["name"], "Alice");
   EXPECT_GE(joined["secret"].get<std::string>().size(), 22u);
 
-  const json proposed = a.request({{"type", "propose_topic"}, {"title", "Live boards"}, {"description", "no more paper"}});
+  const json proposed =
+      a.request({{"type", "propose_topic"}, {"title", "Live boards"}, {"description", "no more paper"}});
   ASSERT_EQ(proposed["type"], "ack") << proposed;
   const long long topic = proposed["topic_id"];
   const json voted = a.request({{"type", "vote"}, {"topic_id", topic}});
@@ -148,8 +149,9 @@ TEST(LiveBoard, OrganizerCodeGrantsOrganizerRole) {
   const json wrong = attendee.request({{"type", "join"}, {"event", "demo"}, {"name", "Eve"}, {"code", "guess"}});
   EXPECT_EQ(wrong["code"], "bad_secret");
   join(attendee, "Eve");
-  EXPECT_EQ(attendee.request({{"type", "add_room"}, {"name", "Eve's room"}, {"kind", "open_space"}, {"capacity", 5}})["code"],
-            "forbidden");
+  EXPECT_EQ(
+      attendee.request({{"type", "add_room"}, {"name", "Eve's room"}, {"kind", "open_space"}, {"capacity", 5}})["code"],
+      "forbidden");
   const json room = org.request({{"type", "add_room"}, {"name", "Room 201"}, {"kind", "open_space"}, {"capacity", 30}});
   ASSERT_EQ(room["type"], "ack") << room;
   EXPECT_EQ(room["room_id"], 8);

@@ -170,9 +170,11 @@ TEST_F(CodecTest, ChangeEnvelopeAndFieldsMatchTheSpec) {
   // The record keeps who did it.
   EXPECT_EQ(protocol::encode_change(find("vote_added"), "x", Audience::storage)["actor"], bob);
   EXPECT_EQ(protocol::encode_change(find("vote_added"), "x", Audience::storage)["participant_id"], bob);
-  EXPECT_EQ(enc("room_added")["room"], (json{{"id", 1}, {"name", "Room 101"}, {"kind", "open_space"}, {"capacity", 40}}));
-  EXPECT_EQ(enc("slot_added")["slot"], (json{{"id", 1}, {"day", "2026-05-15"}, {"start", "2026-05-15T18:00:00Z"},
-                                             {"end", "2026-05-15T19:00:00Z"}}));
+  EXPECT_EQ(enc("room_added")["room"],
+            (json{{"id", 1}, {"name", "Room 101"}, {"kind", "open_space"}, {"capacity", 40}}));
+  EXPECT_EQ(
+      enc("slot_added")["slot"],
+      (json{{"id", 1}, {"day", "2026-05-15"}, {"start", "2026-05-15T18:00:00Z"}, {"end", "2026-05-15T19:00:00Z"}}));
   const std::map<std::string, std::set<std::string>> fields = {
       {"event_created", {"slug", "name", "timezone", "vote_cap", "sprint_days", "topic_cap", "project_cap"}},
       {"room_added", {"room"}},
@@ -231,9 +233,9 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   EXPECT_EQ(s["seq"], board.seq());
   const json& b = s["board"];
   EXPECT_EQ(keys(b), (std::set<std::string>{"event", "rooms", "slots", "participants", "topics", "projects"}));
-  EXPECT_EQ(keys(b["event"]), (std::set<std::string>{"slug", "name", "timezone", "vote_cap", "sprint_days",
-                                                      "proposals_locked", "voting_locked", "join_mode",
-                                                      "visibility", "topic_cap", "project_cap", "tickets"}));
+  EXPECT_EQ(keys(b["event"]),
+            (std::set<std::string>{"slug", "name", "timezone", "vote_cap", "sprint_days", "proposals_locked",
+                                   "voting_locked", "join_mode", "visibility", "topic_cap", "project_cap", "tickets"}));
   EXPECT_EQ(b["event"]["visibility"], "participants");
   EXPECT_EQ(b["event"]["topic_cap"], 4);
   EXPECT_EQ(b["event"]["project_cap"], 2);
@@ -254,7 +256,7 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   ASSERT_EQ(b["topics"].size(), 3u);
   const json& merged = b["topics"][0];
   EXPECT_EQ(keys(merged), (std::set<std::string>{"id", "title", "description", "convener", "state", "room_id",
-                                                  "slot_id", "merged_into", "votes"}));
+                                                 "slot_id", "merged_into", "votes"}));
   EXPECT_EQ(merged["state"], "merged");
   EXPECT_EQ(merged["merged_into"], 2);
   EXPECT_EQ(merged["votes"], 0);
@@ -264,9 +266,8 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
   EXPECT_EQ(b["topics"][2]["state"], "withdrawn");
   ASSERT_EQ(b["projects"].size(), 2u);
   const json& p = b["projects"][0];
-  EXPECT_EQ(keys(p), (std::set<std::string>{"id", "name", "repo_url", "description", "maintainers", "skills",
-                                             "level", "first_timers", "days", "tables", "attendee_count",
-                                             "capacity", "state"}));
+  EXPECT_EQ(keys(p), (std::set<std::string>{"id", "name", "repo_url", "description", "maintainers", "skills", "level",
+                                            "first_timers", "days", "tables", "attendee_count", "capacity", "state"}));
   EXPECT_EQ(p["tables"], (json{{"2026-05-18", sprint_a}}));
   EXPECT_EQ(p["maintainers"], (json{ada, bob}));
   EXPECT_EQ(p["level"], "intermediate");
@@ -280,8 +281,9 @@ TEST_F(CodecTest, SnapshotShapeMatchesTheSpec) {
 }
 
 TEST(DecodeChange, RejectsBrokenRecordsWithoutThrowing) {
-  const json good = {{"type", "change"}, {"event", "e"}, {"seq", 3}, {"kind", "vote_added"},
-                     {"actor", 2}, {"at", "2026-05-15T18:00:00Z"}, {"topic_id", 1}, {"participant_id", 2}};
+  const json good = {{"type", "change"},     {"event", "e"},       {"seq", 3},
+                     {"kind", "vote_added"}, {"actor", 2},         {"at", "2026-05-15T18:00:00Z"},
+                     {"topic_id", 1},        {"participant_id", 2}};
   ASSERT_TRUE(protocol::decode_change(good).ok());
   const auto broken = [&](auto edit) {
     json j = good;
@@ -298,8 +300,12 @@ TEST(DecodeChange, RejectsBrokenRecordsWithoutThrowing) {
   EXPECT_EQ(broken([](json& j) { j["actor"] = nullptr; }), "ok");
   EXPECT_EQ(protocol::decode_change(json::array()).ok(), false);
   EXPECT_EQ(protocol::decode_change(json("x")).ok(), false);
-  json role = {{"seq", 1}, {"at", "2026-05-15T18:00:00Z"}, {"actor", nullptr}, {"kind", "participant_role_set"},
-               {"participant_id", 1}, {"role", "emperor"}};
+  json role = {{"seq", 1},
+               {"at", "2026-05-15T18:00:00Z"},
+               {"actor", nullptr},
+               {"kind", "participant_role_set"},
+               {"participant_id", 1},
+               {"role", "emperor"}};
   EXPECT_FALSE(protocol::decode_change(role).ok());
 }
 
