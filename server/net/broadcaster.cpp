@@ -38,7 +38,7 @@ void Broadcaster::wake() {
 
 void Broadcaster::begin_pass() {
   const auto now = std::chrono::steady_clock::now();
-  const auto due = pass_start_ + interval_;
+  const auto due = paced_from_ + interval_;
   if (now < due) {
     // Under load, passes come once per interval: what arrives meanwhile goes out together.
     timer_.expires_at(due);
@@ -102,6 +102,7 @@ void Broadcaster::end_pass() {
     in_pass_ = false;
     following = sessions_.size();
   }
+  if (started_ + busy_ > 0) paced_from_ = pass_start_;
   if (spdlog::should_log(spdlog::level::trace)) {
     const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pass_start_);
     spdlog::trace("broadcast pass: {} following, {} writes started, {} still writing, {} dropped, {:.1f} ms", following,

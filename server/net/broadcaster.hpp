@@ -10,7 +10,8 @@
 // - batches leave room in the io_context between them, so requests (reads, acks) never wait
 //   behind ten thousand queued writes;
 // - passes start at most once per `interval` (--coalesce-ms), so a burst goes out in few frames;
-//   the first change after a quiet interval goes out at once.
+//   the first change after a quiet interval goes out at once (a pass that wrote nothing does not
+//   count: it sent nobody a frame).
 // A connection still writing when the pass reaches it gets its changes in its next write; one
 // too far behind (over the send cap) is closed and resyncs by seq.
 #pragma once
@@ -75,6 +76,10 @@ class Broadcaster {
   std::uint64_t pass_generation_ = 0;
   std::size_t index_ = 0;
   std::chrono::steady_clock::time_point pass_start_{};
+  // When the last pass that sent something started: the next one is due an interval later. A
+  // pass that sent nobody anything (its changes' only readers got them with an answer, or left)
+  // sent no frame, so it does not hold back the next change.
+  std::chrono::steady_clock::time_point paced_from_{};
   std::size_t started_ = 0, busy_ = 0, dropped_ = 0;
   std::vector<std::shared_ptr<WebsocketSession>> batch_;
 };

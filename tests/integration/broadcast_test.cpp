@@ -77,6 +77,25 @@ TEST(Broadcast, AQuietChangeGoesAtOnceABurstGoesAsOneFrameAndAnswersNeverWait) {
   EXPECT_LT(ms_since(lone_sent), 700.0);
 }
 
+TEST(Broadcast, AQuietChangeGoesAtOnceAfterAClientChangedThingsAndLeft) {
+  TempDb db;
+  ServerProcess server(db.path(),
+                       {"--coalesce-ms", "1000", "--rate-per-connection", "0", "--rate-per-participant", "0"});
+  // Two changes in quick succession (the organizer's join and set_caps): the second waits for a
+  // pass one interval later, which has nobody to send it to (the organizer never subscribed,
+  // and has left). That pass sends no frame, so it must not hold back the next lone change.
+  lift_caps(server);
+  std::this_thread::sleep_for(milliseconds(1100));
+  WsClient lobby(server.port());
+  ASSERT_EQ(lobby.request({{"type", "subscribe"}, {"event", "demo"}})["type"], "ack");
+  WsClient phone(server.port());
+  const auto join_sent = Clock::now();
+  const json joined = phone.request({{"type", "join"}, {"event", "demo"}, {"name", "Ada"}});
+  ASSERT_EQ(joined["type"], "ack") << joined;
+  ASSERT_FALSE(lobby.changes_until(joined["seq"]).empty());
+  EXPECT_LT(ms_since(join_sent), 700.0) << "a lone change waited behind a pass that sent nothing";
+}
+
 TEST(Broadcast, AClientThatStopsReadingIsClosedWhileTheOthersGetEveryChange) {
   TempDb db;
   // One network thread, the default on a one-core machine: connections then have no strand of
