@@ -1093,7 +1093,9 @@ VIEWS.project = (r) => {
         { class: 'secondary' })), errorFor(k));
     }
     if (canEditProject(p) && p.state !== 'withdrawn') {
-      const d = h('details', { class: 'card', open: formOpen, ontoggle: (e) => { formOpen = e.target.open; if (formOpen) form.fill(p); } },
+      // A re-rendered <details open> fires 'toggle' again: fill the form only when it is opened,
+      // not on every live update, or a change from someone else wipes what is being typed.
+      const d = h('details', { class: 'card', open: formOpen, ontoggle: (e) => { const was = formOpen; formOpen = e.target.open; if (formOpen && !was) form.fill(p); } },
         h('summary', null, 'Edit project details'), form.el);
       parts.push(d);
     }
