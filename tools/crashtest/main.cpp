@@ -321,7 +321,9 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
         if (caps != a.key) fail(when + ": the served caps are " + caps + ", acknowledged " + a.key);
       }
     }
-    for (const auto& [title, convener] : convener_of) {
+    std::map<long long, std::string> convenes;  // convener id -> one of their topics
+    for (const auto& [title, convener] : convener_of) convenes.emplace(convener, title);
+    for (const auto& [convener, title] : convenes) {
       const auto who = joined.find(convener);
       if (who == joined.end()) continue;
       const auto it = listed.find(convener);
