@@ -10,6 +10,9 @@
 #
 # Environment: BUILD (default build/), SERVER, LOADGEN, SERVER_CPU (0), LOADGEN_CPU (1),
 # EVENT (demo), SERVER_ARGS (extra server flags), OUT (output directory), KEEP_DB=1 keeps the databases.
+# The load generator gets the event's organizer code (from the server's first-start output, in
+# BOARDWALK_ORGANIZER_CODE, so that it stays out of the recorded commands) and lifts the caps on
+# topics per participant: its senders propose far more than one person may.
 # Limits of this machine: 2 cores, 20,000 files per process (hard), so one server process holds
 # at most about 19,900 connections; a scenario that needs more (idle-30000) is skipped with the
 # reason in summary.md, and runs where the hard limit allows it.
@@ -67,18 +70,25 @@ stop_server() {
 }
 trap stop_server EXIT
 
-start_server() {  # $1 = scenario name; sets SPID and PORT
+start_server() {  # $1 = scenario name; sets SPID, PORT and ORGANIZER_CODE
   local log="$OUT/$1.server.log"
   rm -f "$OUT/$1.db" "$OUT/$1.db-wal" "$OUT/$1.db-shm"
-  # Load generators send far faster than a person: lift the per-person request limits.
-  SERVER_CMD="taskset -c $SERVER_CPU $SERVER --bind 127.0.0.1 --port 0 --db $OUT/$1.db --web-root $ROOT/web --rate-per-connection 0 --rate-per-participant 0 $SERVER_ARGS"
+  # Load generators send far faster than a person, and create more participants from one
+  # address than a venue: lift the per-person request limits and the joins per address.
+  SERVER_CMD="taskset -c $SERVER_CPU $SERVER --bind 127.0.0.1 --port 0 --db $OUT/$1.db --web-root $ROOT/web --rate-per-connection 0 --rate-per-participant 0 --joins-per-second-per-ip 0 $SERVER_ARGS"
   # shellcheck disable=SC2086
   $SERVER_CMD >"$log" 2>&1 &
   SPID=$!
   PORT=""
   for _ in $(seq 200); do
     PORT=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$log" | head -1 | sed 's/.*://') || true
-    [[ -n $PORT ]] && return 0
+    if [[ -n $PORT ]]; then
+      # Printed before "listening on", for the new event of a fresh database.
+      ORGANIZER_CODE=$(grep -o "organizer link for '$EVENT': [^ ]*#code=[A-Za-z0-9_-]*" "$log" | sed 's/.*#code=//') || true
+      [[ -n $ORGANIZER_CODE ]] && return 0
+      echo "the server printed no organizer link for '$EVENT' in $log" >&2
+      break
+    fi
     kill -0 "$SPID" 2>/dev/null || break
     sleep 0.1
   done
@@ -126,7 +136,7 @@ for entry in "${SCENARIOS[@]}"; do
   echo "== $name: $LG_CMD" >&2
   set +e
   # shellcheck disable=SC2086
-  timeout 600 $LG_CMD >"$OUT/$name.json" 2>"$OUT/$name.log"
+  BOARDWALK_ORGANIZER_CODE=$ORGANIZER_CODE timeout 600 $LG_CMD >"$OUT/$name.json" 2>"$OUT/$name.log"
   rc=$?
   set -e
   tail -n 40 "$OUT/$name.log" | sed -n '/== boardwalk-loadgen/,$p' >&2
@@ -138,7 +148,7 @@ for entry in "${SCENARIOS[@]}"; do
     echo
     echo '```'
     echo "server:  $SERVER_CMD"
-    echo "loadgen: $LG_CMD"
+    echo "loadgen: BOARDWALK_ORGANIZER_CODE=<code of the server's organizer link> $LG_CMD"
     echo '```'
     echo
     echo '```'

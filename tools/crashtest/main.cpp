@@ -5,9 +5,13 @@
 // Each round: start `boardwalk` on a loopback port, verify the database and the served board
 // against every ack received so far, let C clients (each keeping W requests in flight) propose
 // topics, kill -9 the server after a random delay, repeat. A final round verifies and stops the
-// server with SIGTERM. Checks, every round:
+// server with SIGTERM. Before the first round an organizer (with the code the server prints at
+// its first start) lifts the per-participant topic cap, so that the clients can keep proposing.
+// Checks, every round:
 //   * every acknowledged change is stored at the seq its ack named, with the same content
-//     (events table, read with SQLite), and is in the served board (GET /api/events/SLUG);
+//     (events table, read with SQLite), and is in the served board (GET /api/events/SLUG): the
+//     topic under its title with its convener, the convener listed under their name, the caps
+//     lifted;
 //   * seq is 1..N without gap or duplicate, no two acks name the same seq, boards.last_seq = N,
 //     and the served board's seq is N;
 //   * PRAGMA integrity_check is "ok".
@@ -45,6 +49,7 @@
 #include <vector>
 
 #include "local_http.hpp"
+#include "organizer.hpp"
 #include "server_launcher.hpp"
 
 namespace {
@@ -78,8 +83,11 @@ struct Options {
 // One acknowledged change, as the client saw it.
 struct Acked {
   long long seq = 0;
-  std::string kind;  // "topic_proposed" (key = title) or "participant_joined" (key = name)
+  // "topic_proposed" (key = title), "participant_joined" (key = name) or "caps_set" (key =
+  // "TOPIC_CAP/PROJECT_CAP")
+  std::string kind;
   std::string key;
+  long long participant_id = 0;  // who joined, or who convenes the topic
 };
 
 std::mutex failures_mutex;
@@ -99,6 +107,7 @@ std::size_t failure_count() {
 struct ClientState {
   int index = 0;
   std::string secret;  // after the first acknowledged join
+  long long participant_id = 0;
   long long next_id = 1;
   std::vector<Acked> acked;
   long long sent = 0;
@@ -160,8 +169,11 @@ void run_client(unsigned short port, const std::string& slug, int round, int win
         continue;
       }
       if (kind == "auth") continue;  // not a change
-      if (kind == "participant_joined") st.secret = m.value("secret", "");
-      st.acked.push_back(Acked{m["seq"].get<long long>(), kind, key});
+      if (kind == "participant_joined") {
+        st.secret = m.value("secret", "");
+        if (m.contains("participant")) st.participant_id = m["participant"].value("id", 0LL);
+      }
+      st.acked.push_back(Acked{m["seq"].get<long long>(), kind, key, st.participant_id});
     }
     return true;
   };
@@ -263,6 +275,9 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
     if (!body.is_discarded()) {
       if (a.kind == "topic_proposed" && body.contains("topic")) got = body["topic"].value("title", "");
       if (a.kind == "participant_joined" && body.contains("participant")) got = body["participant"].value("name", "");
+      if (a.kind == "caps_set") {
+        got = std::to_string(body.value("topic_cap", -1)) + "/" + std::to_string(body.value("project_cap", -1));
+      }
     }
     if (s.kind != a.kind || got != a.key) {
       fail(when + ": seq " + std::to_string(a.seq) + " was acknowledged as " + a.kind + " '" + a.key +
@@ -270,7 +285,9 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
     }
   }
 
-  // The served board agrees: its seq is the stored one and every acked topic is on it.
+  // The served board agrees: its seq is the stored one, every acked topic is on it with its
+  // convener, who is listed under their name (the public board lists conveners, not everyone
+  // who joined), and acknowledged caps hold.
   try {
     const auto body = http_get(port, "/api/events/" + o.slug);
     if (!body) throw std::runtime_error("GET /api/events/" + o.slug + " failed");
@@ -279,12 +296,41 @@ bool verify(const Options& o, unsigned short port, const std::vector<Acked>& ack
       fail(when + ": the server serves seq " + std::to_string(snap.value("seq", -1LL)) + " but " + std::to_string(n) +
            " are stored");
     }
-    std::set<std::string> titles, names;
-    for (const auto& t : snap["board"]["topics"]) titles.insert(t.value("title", ""));
-    for (const auto& p : snap["board"]["participants"]) names.insert(p.value("name", ""));
+    const json& board = snap["board"];
+    std::map<std::string, long long> convener_of;  // title -> convener id
+    std::map<long long, std::string> listed;       // participant id -> name
+    for (const auto& t : board["topics"]) convener_of[t.value("title", "")] = t.value("convener", 0LL);
+    for (const auto& p : board["participants"]) listed[p.value("id", 0LL)] = p.value("name", "");
+    std::map<long long, std::string> joined;  // acknowledged joins: id -> name
     for (const auto& a : acked) {
-      const auto& pool = a.kind == "topic_proposed" ? titles : names;
-      if (!pool.contains(a.key)) fail(when + ": LOST from the served board: " + a.kind + " '" + a.key + "'");
+      if (a.kind == "participant_joined") joined[a.participant_id] = a.key;
+    }
+    for (const auto& a : acked) {
+      if (a.kind == "topic_proposed") {
+        const auto it = convener_of.find(a.key);
+        if (it == convener_of.end()) {
+          fail(when + ": LOST from the served board: topic '" + a.key + "'");
+        } else if (it->second != a.participant_id) {
+          fail(when + ": topic '" + a.key + "' is served with convener " + std::to_string(it->second) + ", not " +
+               std::to_string(a.participant_id));
+        }
+      } else if (a.kind == "caps_set") {
+        const json& e = board["event"];
+        const std::string caps =
+            std::to_string(e.value("topic_cap", -1)) + "/" + std::to_string(e.value("project_cap", -1));
+        if (caps != a.key) fail(when + ": the served caps are " + caps + ", acknowledged " + a.key);
+      }
+    }
+    std::map<long long, std::string> convenes;  // convener id -> one of their topics
+    for (const auto& [title, convener] : convener_of) convenes.emplace(convener, title);
+    for (const auto& [convener, title] : convenes) {
+      const auto who = joined.find(convener);
+      if (who == joined.end()) continue;
+      const auto it = listed.find(convener);
+      if (it == listed.end() || it->second != who->second) {
+        fail(when + ": LOST from the served board: participant_joined '" + who->second + "' (convener of '" + title +
+             "')");
+      }
     }
   } catch (const std::exception& e) {
     fail(when + ": reading the board over HTTP: " + e.what());
@@ -369,6 +415,15 @@ int main(int argc, char** argv) {
           o.server,
           {"--db", o.db, "--durability", o.durability, "--rate-per-connection", "0", "--rate-per-participant", "0"},
           (work / ("server-" + std::to_string(round) + ".log")).string());
+      if (round == 0) {
+        // The clients propose far more topics than the default cap allows one person.
+        const auto code = boardwalk::tools::organizer_code_from_log(server.log_path(), o.slug);
+        if (!code)
+          throw std::runtime_error("the server printed no organizer link for '" + o.slug + "' (use a fresh --db)");
+        const auto lifted = boardwalk::tools::lift_caps(server.port(), o.slug, *code, "crash-organizer");
+        acked.push_back(Acked{lifted.join_seq, "participant_joined", lifted.name, lifted.participant_id});
+        acked.push_back(Acked{lifted.caps_seq, "caps_set", "0/0", lifted.participant_id});
+      }
       // After every restart (the first start too): everything acknowledged so far is there.
       verify(o, server.port(), acked, stored, "after start " + std::to_string(round));
       if (round == o.kills) {

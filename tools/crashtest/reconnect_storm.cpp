@@ -1,7 +1,9 @@
 // boardwalk-storm: a reconnect storm after a server restart (docs/reliability.md).
 //
-// Starts the real server on a fresh database, subscribes N clients to the event, and lets one
-// writer change the board at a steady rate. Then, for each restart in --restarts (SIGTERM,
+// Starts the real server on a fresh database, lifts the per-participant caps as organizer (with
+// the code the server prints at its first start: the writer proposes far more topics than one
+// person may), subscribes N clients to the event, and lets one writer change the board at a
+// steady rate. Then, for each restart in --restarts (SIGTERM,
 // kill -9), it stops the server, starts it again on the same database, and has all N clients
 // reconnect within --window-ms, each resubscribing with the last seq it saw (a share of them,
 // --fresh-percent, as freshly loaded pages without one). The writer keeps writing throughout;
@@ -40,6 +42,7 @@
 #include "health_probe.hpp"
 #include "histogram.hpp"
 #include "local_http.hpp"
+#include "organizer.hpp"
 #include "server_launcher.hpp"
 #include "storm_client.hpp"
 #include "storm_writer.hpp"
@@ -158,6 +161,9 @@ int run(const Options& o) {
   };
   const auto run_start = Clock::now();
   auto server = start_server();
+  const auto code = organizer_code_from_log(server->log_path(), o.slug);
+  if (!code) throw std::runtime_error("the server printed no organizer link for '" + o.slug + "'");
+  lift_caps(server->port(), o.slug, *code, "storm organizer");
 
   HealthProbe probe(milliseconds(o.health_ms), milliseconds(o.probe_timeout_ms));
   probe.up(server->port(), "connect");

@@ -21,8 +21,9 @@ namespace boardwalk::tools {
 class Server {
  public:
   using Clock = std::chrono::steady_clock;
-  Server(const std::string& binary, std::vector<std::string> extra, const std::string& log_path) {
-    std::vector<std::string> args = {binary, "--bind", "127.0.0.1", "--port", "0", "--threads", "2", "--log-level", "info"};
+  Server(const std::string& binary, std::vector<std::string> extra, const std::string& log_path) : log_path_(log_path) {
+    std::vector<std::string> args = {binary,      "--bind", "127.0.0.1",   "--port", "0",
+                                     "--threads", "2",      "--log-level", "info"};
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -67,6 +68,8 @@ class Server {
 
   [[nodiscard]] unsigned short port() const { return port_; }
   [[nodiscard]] pid_t pid() const { return pid_; }
+  // Where its stdout and stderr go (the organizer link of a first start is printed there).
+  [[nodiscard]] const std::string& log_path() const { return log_path_; }
 
   void kill9() {
     if (pid_ <= 0) return;
@@ -92,6 +95,7 @@ class Server {
   }
 
  private:
+  std::string log_path_;
   pid_t pid_ = -1;
   unsigned short port_ = 0;
 };

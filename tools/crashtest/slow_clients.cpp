@@ -2,7 +2,8 @@
 //
 // Starts the real server on a fresh database, subscribes F healthy clients (each reads on its
 // own thread and checks that its change stream is gap-free) and lets one writer propose topics
-// with long descriptions at a fixed rate. Phase A (baseline) runs like that; in phase B, S more
+// with long descriptions at a fixed rate (an organizer lifts the cap on topics per participant
+// first, with the code the server prints at its first start). Phase A (baseline) runs like that; in phase B, S more
 // clients subscribe with a tiny receive buffer and never read again. Reports, per phase, the
 // healthy clients' change latency (writer send -> client receive, p50/p99/max), the server's
 // peak RSS, and at the end how many of the slow clients the server closed (its
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "local_http.hpp"
+#include "organizer.hpp"
 #include "server_launcher.hpp"
 
 namespace {
@@ -129,6 +131,14 @@ int main(int argc, char** argv) {
       server_bin, {"--db", (work / "slow.db").string(), "--rate-per-connection", "0", "--rate-per-participant", "0"},
       (work / "server.log").string());
   const unsigned short port = server.port();
+  try {
+    const auto code = boardwalk::tools::organizer_code_from_log(server.log_path(), "demo");
+    if (!code) throw std::runtime_error("the server printed no organizer link for 'demo'");
+    boardwalk::tools::lift_caps(port, "demo", *code, "slow organizer");
+  } catch (const std::exception& e) {
+    std::cerr << "FAIL: " << e.what() << "\n";
+    return 1;
+  }
   std::vector<std::string> failures;
   std::mutex failures_mutex;
   const auto fail = [&](const std::string& f) {

@@ -1,8 +1,10 @@
 // boardwalk-soak: the server's memory under connection churn (docs/reliability.md).
 //
 // Starts the real server on a fresh database with a short --idle-timeout and the per-person
-// limits lifted, creates a pool of identities by `join` (the only joins of the run: a join is
-// a permanent participant, so more of them would grow the board and with it the memory), then
+// and per-address limits lifted (the joins per address too: the pool and --grow-board create
+// more participants from 127.0.0.1 than one address may), creates a pool of identities by
+// `join` (the only joins of the run: a join is a permanent participant, so more of them would
+// grow the board and with it the memory), then
 // runs connection cycles (soak_cycles.hpp: connect, subscribe, auth with a secret from the
 // pool, and a close, a dropped socket, an abort with the request in flight, or a client that
 // vanishes and must be reaped by the idle timeout) until --cycles have run.
@@ -117,6 +119,8 @@ class Soak {
                                      "--max-connections-per-participant",
                                      "0",
                                      "--max-connections-per-ip",
+                                     "0",
+                                     "--joins-per-second-per-ip",
                                      "0"};
     args.insert(args.end(), o_.server_args.begin(), o_.server_args.end());
     Server server(o_.server, args, (dir / "server.log").string());
@@ -148,7 +152,8 @@ class Soak {
     report["failures"] = failures_;
     report["ok"] = failures_.empty();
     std::cout << report.dump(2) << "\n";
-    if (o_.work_dir.empty() && failures_.empty()) std::filesystem::remove_all(dir);
+    // A --grow-board run fails on purpose (a self-test): nothing worth keeping.
+    if (o_.work_dir.empty() && (failures_.empty() || o_.grow_board)) std::filesystem::remove_all(dir);
     std::cerr << (failures_.empty() ? "ok\n" : "FAILED\n");
     return failures_.empty() ? 0 : 1;
   }

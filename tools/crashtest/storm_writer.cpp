@@ -99,6 +99,11 @@ void StormWriter::session(unsigned short port) {
   const auto answer = ask(hello);
   if (!answer || rejected(*answer, "join/auth")) return;
   if (secret_.empty()) secret_ = answer->value("secret", "");
+  // A vote whose answer the restart swallowed may or may not have counted: `me` says which.
+  voted_ = 0;
+  if (answer->contains("me") && (*answer)["me"].contains("votes") && !(*answer)["me"]["votes"].empty()) {
+    voted_ = (*answer)["me"]["votes"][0].get<std::int64_t>();
+  }
 
   const auto period = std::chrono::duration<double>(1.0 / rate_);
   auto next = Clock::now();
@@ -107,9 +112,13 @@ void StormWriter::session(unsigned short port) {
     std::this_thread::sleep_until(next);
     if (port_ != port) return;  // the tool moved on to a restarted server
     ++n_;
-    // Two proposals, then an edit of an earlier topic: changes of new and of existing items.
+    // Proposals, edits of earlier topics, and a vote taken and given back: changes of new and
+    // of existing items, and of the vote counts every screen shows.
     json request;
-    if (n_ % 3 == 0 && !topics_.empty()) {
+    if (n_ % 4 == 2 && !topics_.empty()) {
+      request = voted_ != 0 ? json{{"type", "unvote"}, {"topic_id", voted_}}
+                            : json{{"type", "vote"}, {"topic_id", topics_[n_ % topics_.size()]}};
+    } else if (n_ % 4 == 0 && !topics_.empty()) {
       const auto topic = topics_[n_ % topics_.size()];
       request = {{"type", "edit_topic"},
                  {"topic_id", topic},
@@ -125,6 +134,8 @@ void StormWriter::session(unsigned short port) {
     if (rejected(*reply, request["type"].get<std::string>())) continue;
     ++acked_;
     if (reply->contains("topic_id")) topics_.push_back((*reply)["topic_id"].get<std::int64_t>());
+    if (request["type"] == "vote") voted_ = request["topic_id"].get<std::int64_t>();
+    if (request["type"] == "unvote") voted_ = 0;
   }
 }
 

@@ -1,5 +1,6 @@
 // The writer of the reconnect storm: one participant that keeps changing the board at a fixed
-// rate (proposing topics and editing them) on its own thread, before, during and after each
+// rate (proposing topics, editing them, voting and unvoting, so that vote counts change too)
+// on its own thread, before, during and after each
 // restart, reconnecting (auth with its secret) whenever the server is back. Its requests make
 // sure that changes keep happening while thousands of screens resubscribe.
 #pragma once
@@ -41,6 +42,7 @@ class StormWriter {
   std::atomic<std::uint64_t> reconnects_{0};
   std::string secret_;                // writer thread only
   std::vector<std::int64_t> topics_;  // writer thread only: topics it proposed
+  std::int64_t voted_ = 0;            // writer thread only: the topic it holds a vote on, or 0
   std::uint64_t n_ = 0;               // writer thread only
   mutable std::mutex mutex_;
   std::vector<std::string> errors_;

@@ -86,11 +86,30 @@ std::optional<BoardInfo> fetch_board(const Options& o, std::string* error) {
       return std::nullopt;
     }
     const auto j = json::parse(res.body());
-    return BoardInfo{res.body().size(), j.at("seq").get<std::int64_t>()};
+    const auto& event = j.at("board").at("event");
+    return BoardInfo{res.body().size(), j.at("seq").get<std::int64_t>(), event.value("topic_cap", 0),
+                     event.value("project_cap", 0)};
   } catch (const std::exception& e) {
     if (error) *error = "GET /api/events/" + o.event + ": " + e.what();
   }
   return std::nullopt;
+}
+
+bool lift_caps(const Options& o, std::string* error) {
+  try {
+    Client c(o);
+    const json joined = c.request(
+        {{"type", "join"}, {"event", o.event}, {"name", o.name_prefix + " organizer"}, {"code", o.organizer_code}});
+    if (joined.at("participant").value("role", "") != "organizer") {
+      if (error) *error = "lifting the caps: the join with --organizer-code did not make an organizer";
+      return false;
+    }
+    c.request({{"type", "set_caps"}, {"topic_cap", 0}, {"project_cap", 0}});
+    return true;
+  } catch (const std::exception& e) {
+    if (error) *error = std::string("lifting the caps: ") + e.what();
+  }
+  return false;
 }
 
 std::optional<BoardInfo> grow_board(const Options& o, std::size_t target_bytes, std::string* error) {

@@ -110,6 +110,36 @@ json proc_json(const std::optional<ProcStats>& p) {
   return json{{"rss_kib", p->rss_kib}, {"peak_rss_kib", p->hwm_kib}, {"cpu_seconds", p->cpu_seconds}};
 }
 
+// Senders propose topics for as long as the run lasts, more than the server lets one
+// participant hold (`topic_cap`, default 5). With --organizer-code the caps are lifted first
+// (two changes, before anything is timed); without it an event that caps topics fails the run
+// here, with what to do, instead of later with `cap_reached` answers. False when the run
+// cannot go on.
+bool prepare_caps(Run& run, const Options& o, bool proposes) {
+  std::string err;
+  if (!o.organizer_code.empty()) {
+    if (lift_caps(o, &err)) {
+      std::cerr << o.mode << ": caps on live topics and projects per participant lifted as organizer\n";
+      return true;
+    }
+    run.fail(err);
+    return false;
+  }
+  if (!proposes) return true;
+  const auto board = fetch_board(o, &err);
+  if (!board) {
+    run.fail(err);
+    return false;
+  }
+  if (board->topic_cap != 0) {
+    run.fail("event '" + o.event + "' caps live topics at " + std::to_string(board->topic_cap) +
+             " per participant and the senders propose more: pass --organizer-code CODE (or BOARDWALK_ORGANIZER_CODE; "
+             "the server prints it in the organizer link at its first start) to lift the caps");
+    return false;
+  }
+  return true;
+}
+
 int live_connections(const Run& run) {
   int n = 0;
   run.for_each_connection([&](const Connection& c) { n += c.state() == Connection::State::subscribed; });
@@ -175,6 +205,8 @@ json run_idle(const Options& o) {
 // clients connect when /proc allows it).
 json run_bigboard(const Options& o) {
   Run run(o);
+  // Each participant proposes 5 topics, the default cap: lifted only when a code is given.
+  if (!prepare_caps(run, o, false)) return json{{"failures", run.failures}};
   std::string err;
   std::cerr << "bigboard: growing the board to at least " << o.board_bytes << " bytes\n";
   const auto t0 = now_us();
@@ -227,6 +259,7 @@ json run_bigboard(const Options& o) {
 json run_fanout(const Options& o) {
   const bool ingest = o.mode == "ingest";
   Run run(o);
+  if (!prepare_caps(run, o, o.senders > 0)) return json{{"failures", run.failures}};
   run.build(o.clients, o.senders);
   run.start();
   std::cerr << o.mode << ": connecting " << o.clients << " clients (" << o.senders << " senders)\n";
@@ -339,6 +372,7 @@ json run_reconnect(const Options& o) {
   Run run(o);
   const int n = o.clients;
   const bool writer = o.senders > 0;
+  if (!prepare_caps(run, o, writer)) return json{{"failures", run.failures}};
   // The writer is connection index 0 and never drops; clients 1..N are the reconnecting ones.
   run.build(n + (writer ? 1 : 0), writer ? 1 : 0);
   run.start();

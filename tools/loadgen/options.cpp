@@ -60,6 +60,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                    "bigboard: grow the board (GET /api/events/EVENT) to at least this many bytes first")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 30));
+    app.add_option("--organizer-code", o.organizer_code,
+                   "the event's organizer code (the server prints it at its first start): join as organizer and lift "
+                   "the caps on live topics and projects per participant first (fanout, ingest and reconnect propose "
+                   "more than the default cap allows one person)")
+        ->envname("BOARDWALK_ORGANIZER_CODE");
 
     try {
         app.parse(argc, argv);

@@ -38,6 +38,9 @@ struct Options {
     std::uint64_t seed = 1;
     std::string name_prefix = "load";
     std::size_t board_bytes = 2u << 20;  // bigboard: the board grows to at least this
+    // The event's organizer code (printed by the server at its first start): with it the
+    // load generator joins as organizer and lifts the per-participant caps before it runs.
+    std::string organizer_code;
 };
 
 // Parses argv; on --help or a usage error prints and returns the exit code to use.
