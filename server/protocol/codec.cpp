@@ -362,36 +362,21 @@ json to_json_value(const Project& p) {
           {"state", to_string(p.state)}};
 }
 
-json public_json(const Participant& p) {
-  return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}, {"removed", p.removed}};
-}
+// The public forms are the stored ones with people replaced by counts (protocol.md, "Privacy").
+json public_json(const Participant& p) { return to_json_value(p); }
 
 json public_json(const Topic& t) {
-  return {{"id", t.id},
-          {"title", t.title},
-          {"description", t.description},
-          {"convener", t.convener},
-          {"state", to_string(t.state)},
-          {"room_id", opt(t.room_id)},
-          {"slot_id", opt(t.slot_id)},
-          {"merged_into", opt(t.merged_into)},
-          {"votes", t.voters.size()}};
+  json j = to_json_value(t);
+  j.erase("voters");
+  j["votes"] = t.voters.size();
+  return j;
 }
 
 json public_json(const Project& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"repo_url", p.repo_url},
-          {"description", p.description},
-          {"maintainers", p.maintainers},
-          {"skills", p.skills},
-          {"level", to_string(p.level)},
-          {"first_timers", p.first_timers},
-          {"days", p.days},
-          {"tables", p.tables},
-          {"attendee_count", p.attendees.size()},
-          {"capacity", p.capacity ? json(*p.capacity) : json(nullptr)},
-          {"state", to_string(p.state)}};
+  json j = to_json_value(p);
+  j.erase("attendees");
+  j["attendee_count"] = p.attendees.size();
+  return j;
 }
 
 json self_json(const Participant& p) { return {{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}}; }
